@@ -1,0 +1,39 @@
+// Starts the Rust content script. Chromium refuses to compile wasm in a content script when the
+// page's CSP lacks 'wasm-unsafe-eval'; then relay() sends what the page shows to the background,
+// where the same Rust code recognises and saves the token. relay() decides nothing itself.
+wasm_bindgen({ module_or_path: chrome.runtime.getURL('token_saver_bg.wasm') })
+  .then(() => wasm_bindgen.start_content(), relay);
+
+function relay() {
+  const fields = 'textarea, input:not([type]), input[type=text], input[type=search], input[type=url]';
+  const values = (root) => [...root.querySelectorAll(fields)]
+    .filter((f) => f.checkVisibility()).map((f) => f.value);
+  let names = [];
+  let last = '';
+  let queued = false;
+  const remember = (e) => { names = values(e.target.closest('form, dialog, [role=dialog], .modal') || document); };
+  const send = () => {
+    queued = false;
+    const texts = [document.body.innerText, ...values(document)];
+    if (texts.join('\0') === last) return;
+    last = texts.join('\0');
+    chrome.runtime.sendMessage({ texts, names }).then((notice) => notice && show(notice), () => {});
+  };
+  const soon = () => { if (!queued) { queued = true; setTimeout(send, 30); } };
+  document.addEventListener('click', remember, true);
+  document.addEventListener('submit', remember, true);
+  new MutationObserver(soon).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  setInterval(soon, 250);
+  soon();
+}
+
+function show({ state, text }) {
+  const host = document.createElement('token-saver-notice');
+  host.dataset.state = state;
+  host.style.cssText = 'all:initial!important;position:fixed!important;top:16px!important;right:16px!important;'
+    + 'z-index:2147483647!important;padding:12px!important;font:15px system-ui!important;color:#fff!important;'
+    + `background:${state === 'saved' ? '#14532d' : '#b91c1c'}!important`;
+  host.attachShadow({ mode: 'open' }).textContent = text;
+  document.documentElement.append(host);
+  if (state === 'saved') setTimeout(() => host.remove(), 6000);
+}

@@ -1,0 +1,114 @@
+//! Our own small bindings to the extension APIs we use, and the `chrome.storage.local` store.
+//!
+//! Static bindings through the `chrome` namespace work in every context of both browsers: in a
+//! Firefox content script `js_sys::global()` is the page's window, which has no `chrome`, but the
+//! generated glue runs in the content script's own scope, which does.
+
+use crate::record::{TokenRecord, KEY_PREFIX};
+use crate::store::{Listing, StoreError, TokenStore};
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = get)]
+    fn local_get(keys: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = set)]
+    fn local_set(items: &Object) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "i18n"], js_name = getMessage)]
+    fn get_message(name: &str, substitutions: &JsValue) -> Result<String, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "i18n"], js_name = getUILanguage)]
+    fn get_ui_language() -> Result<String, JsValue>;
+}
+
+/// The localised message `name` with `$1`… replaced by `substitutions`; empty when the message
+/// is unknown or the extension's context is gone.
+pub fn message(name: &str, substitutions: &[&str]) -> String {
+    let substitutions: js_sys::Array = substitutions.iter().map(|s| JsValue::from_str(s)).collect();
+    get_message(name, &substitutions).unwrap_or_default()
+}
+
+/// The browser's UI language, e.g. `de` or `en-US`, for formatting dates to match our messages.
+pub fn ui_language() -> String {
+    get_ui_language().unwrap_or_else(|_| "en".into())
+}
+
+/// `chrome.storage.local`, the extension's own storage: pages cannot read it.
+pub struct ChromeStore;
+
+impl ChromeStore {
+    async fn read(&self, keys: &JsValue) -> Result<Object, StoreError> {
+        let items = JsFuture::from(local_get(keys).map_err(classify)?)
+            .await
+            .map_err(classify)?;
+        items
+            .dyn_into()
+            .map_err(|_| StoreError::Unreadable("storage answered with no object".into()))
+    }
+}
+
+impl TokenStore for ChromeStore {
+    async fn get(&self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let items = self.read(&JsValue::from_str(key)).await?;
+        let value = Reflect::get(&items, &JsValue::from_str(key)).map_err(classify)?;
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        serde_wasm_bindgen::from_value(value)
+            .map(Some)
+            .map_err(|e| StoreError::Unreadable(e.to_string()))
+    }
+
+    async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError> {
+        let value = serde_wasm_bindgen::to_value(record)
+            .map_err(|e| StoreError::Unreadable(e.to_string()))?;
+        let items = Object::new();
+        Reflect::set(&items, &JsValue::from_str(key), &value).map_err(classify)?;
+        JsFuture::from(local_set(&items).map_err(classify)?)
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    async fn list(&self) -> Result<Listing, StoreError> {
+        let items = self.read(&JsValue::NULL).await?;
+        let mut listing = Listing::default();
+        for entry in Object::entries(&items) {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let Some(key) = entry.get(0).as_string() else {
+                continue;
+            };
+            if !key.starts_with(KEY_PREFIX) {
+                continue;
+            }
+            match serde_wasm_bindgen::from_value(entry.get(1)) {
+                Ok(record) => listing.records.push((key, record)),
+                Err(_) => listing.unreadable += 1,
+            }
+        }
+        Ok(listing)
+    }
+}
+
+/// Maps an exception from an extension API to what it means for the person.
+fn classify(error: JsValue) -> StoreError {
+    let text = error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into());
+    // Chromium says "Extension context invalidated."; once it has, even `chrome.storage` may be
+    // gone, which surfaces as a TypeError or ReferenceError about reading it.
+    let gone = text.contains("context invalidated")
+        || error.is_instance_of::<js_sys::ReferenceError>()
+        || error.is_instance_of::<js_sys::TypeError>() && text.contains("undefined");
+    if gone {
+        StoreError::ContextInvalidated
+    } else {
+        StoreError::Rejected(text)
+    }
+}

@@ -1,0 +1,150 @@
+//! The saved record of one token, its storage key, and which tenant a host belongs to.
+
+use crate::jwt::{Claims, Found, TokenKind};
+use serde::{Deserialize, Serialize};
+
+/// Version of the record's shape, so a later release can recognise and migrate older records.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Every token lives under its own key with this prefix; other keys belong to other features.
+pub const KEY_PREFIX: &str = "token:";
+
+/// Longest name we keep. intratool limits names on its side; this only bounds what a page can
+/// make us store.
+const MAX_NAME_CHARS: usize = 200;
+
+const TENANT_DOMAIN: &str = ".intratool.de";
+
+/// One saved token with everything the popup shows about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    pub v: u32,
+    pub kind: TokenKind,
+    pub token: String,
+    /// The name typed when "Erstellen" was clicked; empty when none was seen.
+    pub name: String,
+    /// Where it was shown, e.g. `acme.intratool.de`.
+    pub host: String,
+    /// The tenant part of the host, e.g. `acme`.
+    pub tenant: String,
+    /// When the extension saw the token, in milliseconds since the epoch.
+    pub captured_at: f64,
+    pub claims: Claims,
+}
+
+impl TokenRecord {
+    /// A record for a token found on `host` at `now`; `None` when the host is not a tenant.
+    pub fn new(found: Found, name: Option<&str>, host: &str, now: f64) -> Option<Self> {
+        Some(TokenRecord {
+            v: SCHEMA_VERSION,
+            kind: found.kind,
+            tenant: tenant_of(host)?.to_owned(),
+            host: host.to_ascii_lowercase(),
+            name: name.map(clean_name).unwrap_or_default(),
+            token: found.token,
+            captured_at: now,
+            claims: found.claims,
+        })
+    }
+
+    /// The storage key: the same token always maps to the same key, so it is saved once, and
+    /// different tokens never share one, so two tabs never overwrite each other.
+    pub fn key(&self) -> String {
+        match &self.claims.jti {
+            Some(jti) if is_key_safe(jti) => format!("{KEY_PREFIX}{jti}"),
+            _ => format!("{KEY_PREFIX}{:016x}", fnv1a(self.token.as_bytes())),
+        }
+    }
+}
+
+/// The tenant of an intratool host (`acme` for `acme.intratool.de`), or `None` for other hosts.
+pub fn tenant_of(host: &str) -> Option<&str> {
+    let tenant = host
+        .len()
+        .checked_sub(TENANT_DOMAIN.len())
+        .and_then(|cut| {
+            let (tenant, domain) = host.split_at_checked(cut)?;
+            domain.eq_ignore_ascii_case(TENANT_DOMAIN).then_some(tenant)
+        })?;
+    let valid = !tenant.is_empty()
+        && tenant
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    valid.then_some(tenant)
+}
+
+/// A name as we store it: one line, trimmed, bounded in length.
+fn clean_name(name: &str) -> String {
+    let one_line: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    one_line.chars().take(MAX_NAME_CHARS).collect()
+}
+
+fn is_key_safe(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// 64-bit FNV-1a: stable across builds and platforms, which `std`'s hasher does not promise.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::find;
+    use crate::jwt::tests::{passport_token, JTI};
+
+    fn record(name: Option<&str>, host: &str) -> Option<TokenRecord> {
+        let found = find(&passport_token(JTI)).remove(0);
+        TokenRecord::new(found, name, host, 1.5e12)
+    }
+
+    #[test]
+    fn keeps_name_tenant_time_and_claims() {
+        let record = record(Some("  CI\n Deploy "), "Acme.intratool.de").unwrap();
+
+        assert_eq!(record.name, "CI Deploy");
+        assert_eq!(record.host, "acme.intratool.de");
+        assert_eq!(record.tenant, "Acme");
+        assert_eq!(record.captured_at, 1.5e12);
+        assert_eq!(record.claims.jti.as_deref(), Some(JTI));
+        assert_eq!(record.v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn keys_by_jti_and_falls_back_to_a_hash_of_the_token() {
+        let mut record = record(None, "acme.intratool.de").unwrap();
+        assert_eq!(record.key(), format!("token:{JTI}"));
+
+        record.claims.jti = Some("no spaces or slashes/".into());
+
+        assert!(record.key().starts_with("token:"));
+        assert_eq!(record.key().len(), "token:".len() + 16);
+    }
+
+    #[test]
+    fn bounds_a_name_a_page_could_make_huge() {
+        let long = "x".repeat(10_000);
+
+        assert_eq!(
+            record(Some(&long), "acme.intratool.de").unwrap().name.len(),
+            MAX_NAME_CHARS
+        );
+    }
+
+    #[test]
+    fn knows_tenants_only_on_intratool() {
+        assert_eq!(tenant_of("acme.intratool.de"), Some("acme"));
+        assert_eq!(tenant_of("a-b.intratool.de"), Some("a-b"));
+        assert_eq!(tenant_of("intratool.de"), None);
+        assert_eq!(tenant_of(".intratool.de"), None);
+        assert_eq!(tenant_of("acme.intratool.de.evil.example"), None);
+        assert_eq!(tenant_of("acmeintratool.de"), None);
+        assert_eq!(record(None, "example.org"), None);
+    }
+}

@@ -1,0 +1,204 @@
+//! Where saved tokens live: a small async key-value trait, the save rule built on it, and an
+//! in-memory store for tests. The browser's `chrome.storage.local` implements it in `chrome.rs`.
+
+use crate::record::{TokenRecord, KEY_PREFIX};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How often a key is suffixed before we give up: two different tokens sharing a jti would be
+/// a broken issuer, and more than a handful means something else is wrong.
+const MAX_KEY_SUFFIX: u32 = 8;
+
+/// Why a store could not do what was asked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StoreError {
+    /// The extension was reloaded or updated while the page stayed open; only a reload of the
+    /// page reconnects it.
+    ContextInvalidated,
+    /// The browser refused the read or write (quota, disk, policy); carries its message.
+    Rejected(String),
+    /// A value came back that we did not write, or in a shape we cannot read.
+    Unreadable(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::ContextInvalidated => {
+                f.write_str("the extension was updated or reloaded; reload this page")
+            }
+            StoreError::Rejected(why) => write!(f, "the browser refused to store it: {why}"),
+            StoreError::Unreadable(why) => write!(f, "stored data could not be read: {why}"),
+        }
+    }
+}
+
+/// Every saved record plus how many entries under the token prefix could not be read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub records: Vec<(String, TokenRecord)>,
+    pub unreadable: usize,
+}
+
+/// A key-value store of token records. Async because `chrome.storage` is.
+#[allow(async_fn_in_trait)]
+pub trait TokenStore {
+    async fn get(&self, key: &str) -> Result<Option<TokenRecord>, StoreError>;
+    async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError>;
+    async fn list(&self) -> Result<Listing, StoreError>;
+}
+
+/// What [`save`] did.
+#[derive(Debug, PartialEq)]
+pub enum Saved {
+    /// Written and read back under this key.
+    New(String),
+    /// This exact token was already stored under this key; nothing was written.
+    Existing(String),
+}
+
+/// Saves `record` under its own key unless the same token is already stored, and confirms the
+/// write by reading it back.
+pub async fn save(store: &impl TokenStore, record: &TokenRecord) -> Result<Saved, StoreError> {
+    let base = record.key();
+    for suffix in 0..=MAX_KEY_SUFFIX {
+        let key = if suffix == 0 {
+            base.clone()
+        } else {
+            format!("{base}~{suffix}")
+        };
+        match store.get(&key).await? {
+            Some(stored) if stored.token == record.token => return Ok(Saved::Existing(key)),
+            Some(_) => continue,
+            None => {
+                store.put(&key, record).await?;
+                return match store.get(&key).await? {
+                    Some(stored) if stored.token == record.token => Ok(Saved::New(key)),
+                    _ => Err(StoreError::Unreadable("the write did not read back".into())),
+                };
+            }
+        }
+    }
+    Err(StoreError::Unreadable(format!(
+        "{MAX_KEY_SUFFIX} other tokens share this token's id"
+    )))
+}
+
+/// Records newest first, the order the popup shows them in.
+pub fn newest_first(mut records: Vec<(String, TokenRecord)>) -> Vec<(String, TokenRecord)> {
+    records.sort_by(|a, b| {
+        b.1.captured_at
+            .total_cmp(&a.1.captured_at)
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    records
+}
+
+/// A store in memory, for tests of everything built on [`TokenStore`].
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: RefCell<BTreeMap<String, TokenRecord>>,
+}
+
+impl TokenStore for MemoryStore {
+    async fn get(&self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
+        Ok(self.entries.borrow().get(key).cloned())
+    }
+
+    async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError> {
+        self.entries
+            .borrow_mut()
+            .insert(key.to_owned(), record.clone());
+        Ok(())
+    }
+
+    async fn list(&self) -> Result<Listing, StoreError> {
+        let entries = self.entries.borrow();
+        let records = entries
+            .iter()
+            .filter(|(key, _)| key.starts_with(KEY_PREFIX))
+            .map(|(key, record)| (key.clone(), record.clone()))
+            .collect();
+        Ok(Listing {
+            records,
+            unreadable: 0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::find;
+    use crate::jwt::tests::{passport_token, JTI};
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    /// Runs a future that never waits, which is every future over [`MemoryStore`].
+    fn ready<T>(future: impl Future<Output = T>) -> T {
+        match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(value) => value,
+            Poll::Pending => panic!("a MemoryStore future waited"),
+        }
+    }
+
+    fn record(jti: &str, name: &str, at: f64) -> TokenRecord {
+        let found = find(&passport_token(jti)).remove(0);
+        TokenRecord::new(found, Some(name), "acme.intratool.de", at).unwrap()
+    }
+
+    #[test]
+    fn saves_a_new_token_under_its_own_key() {
+        let store = MemoryStore::default();
+
+        let saved = ready(save(&store, &record(JTI, "CI", 1.0)));
+
+        assert_eq!(saved, Ok(Saved::New(format!("token:{JTI}"))));
+        assert_eq!(ready(store.list()).unwrap().records.len(), 1);
+    }
+
+    #[test]
+    fn the_same_token_shown_again_is_saved_once_and_keeps_its_first_name() {
+        let store = MemoryStore::default();
+        ready(save(&store, &record(JTI, "first", 1.0))).unwrap();
+
+        let again = ready(save(&store, &record(JTI, "", 2.0)));
+
+        assert_eq!(again, Ok(Saved::Existing(format!("token:{JTI}"))));
+        let listing = ready(store.list()).unwrap();
+        assert_eq!(listing.records.len(), 1);
+        assert_eq!(listing.records[0].1.name, "first");
+    }
+
+    #[test]
+    fn two_tokens_sharing_an_id_both_survive() {
+        let store = MemoryStore::default();
+        let first = record(JTI, "first", 1.0);
+        let mut second = record("other", "second", 2.0);
+        second.claims.jti = first.claims.jti.clone();
+
+        ready(save(&store, &first)).unwrap();
+        let saved = ready(save(&store, &second));
+
+        assert_eq!(saved, Ok(Saved::New(format!("token:{JTI}~1"))));
+        assert_eq!(ready(store.list()).unwrap().records.len(), 2);
+    }
+
+    #[test]
+    fn lists_newest_first() {
+        let records = vec![
+            ("token:a".into(), record("a", "old", 1.0)),
+            ("token:b".into(), record("b", "new", 3.0)),
+            ("token:c".into(), record("c", "mid", 2.0)),
+        ];
+
+        let names: Vec<String> = newest_first(records)
+            .into_iter()
+            .map(|(_, r)| r.name)
+            .collect();
+
+        assert_eq!(names, ["new", "mid", "old"]);
+    }
+}

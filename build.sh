@@ -4,6 +4,8 @@
 #   ./build.sh test   build, then run every test (unit, DOM, lint, end-to-end)
 set -euo pipefail
 cd "$(dirname "$0")"
+# cargo install puts wasm-bindgen and geckodriver here; a fresh login shell may not have it yet.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 readonly TARGET=wasm32-unknown-unknown
 readonly PKG=target/pkg

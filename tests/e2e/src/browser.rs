@@ -1,0 +1,317 @@
+//! A headless Chromium or Firefox with the built extension loaded, and access to its pages.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::driver::Driver;
+use crate::error::{Error, Result};
+use crate::paths;
+use crate::server::HOSTS;
+use crate::wait::wait_until;
+use crate::webdriver::{keys, Session};
+
+/// The extension's id in Firefox, from its manifest.
+pub const GECKO_ID: &str = "token-saver@intratool-extension";
+
+/// Fixed so the extension's moz-extension:// host name is known before it is installed.
+const FIREFOX_UUID: &str = "5f0c1a2e-7b3d-4c8e-9a61-2d4f8b0e3c57";
+
+/// Which browser to drive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Chromium,
+    Firefox,
+}
+
+impl Kind {
+    /// Both browsers, in the order suites and benchmarks run them.
+    pub const ALL: [Kind; 2] = [Kind::Chromium, Kind::Firefox];
+
+    /// A lowercase name for file names and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Chromium => "chromium",
+            Kind::Firefox => "firefox",
+        }
+    }
+}
+
+/// How to launch a browser.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Load the built extension; off only for tests of the harness itself.
+    pub extension: bool,
+    /// UI language, e.g. `en` or `de`.
+    pub lang: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            extension: true,
+            lang: String::from("en"),
+        }
+    }
+}
+
+/// A running browser; closed on drop.
+pub struct Browser {
+    kind: Kind,
+    // Declared before the driver so the session is deleted while the driver still runs.
+    session: Session,
+    _driver: Driver,
+    extension_base: Option<String>,
+}
+
+impl Browser {
+    /// Launches `kind` with the built extension and waits until the extension answers.
+    pub fn launch(kind: Kind) -> Result<Browser> {
+        Browser::launch_with(kind, &Options::default())
+    }
+
+    /// Launches `kind` as `options` say.
+    pub fn launch_with(kind: Kind, options: &Options) -> Result<Browser> {
+        let browser = match kind {
+            Kind::Chromium => launch_chromium(options)?,
+            Kind::Firefox => launch_firefox(options)?,
+        };
+        if browser.extension_base.is_some() {
+            browser.wait_for_extension()?;
+        }
+        Ok(browser)
+    }
+
+    /// Which browser this is.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The WebDriver session, for driving pages directly.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The address of a file in the extension, e.g. `popup.html`.
+    pub fn extension_url(&self, path: &str) -> Result<String> {
+        let base = self.extension_base.as_deref().ok_or_else(|| {
+            Error::Setup(String::from(
+                "this browser was launched without the extension",
+            ))
+        })?;
+        Ok(format!("{base}{path}"))
+    }
+
+    /// Everything in the extension's `chrome.storage.local`, read from one of its own pages.
+    pub fn storage_dump(&self) -> Result<Value> {
+        self.in_extension_tab("popup.html", read_storage)
+    }
+
+    /// Opens the popup page in a new tab and switches to it; returns the previous tab's handle.
+    pub fn open_popup(&self) -> Result<String> {
+        let url = self.extension_url("popup.html")?;
+        let previous = self.session.window_handle()?;
+        let tab = self.session.new_tab()?;
+        self.session.switch_to_window(&tab)?;
+        self.session.navigate(&url)?;
+        Ok(previous)
+    }
+
+    /// What the browser's clipboard holds, read by pasting into the current page.
+    ///
+    /// A real Ctrl+V works in both headless browsers, each of which has an in-memory clipboard.
+    /// `navigator.clipboard.readText()` would not: Firefox waits on its paste prompt in a web
+    /// page and refuses without user activation in an extension page.
+    pub fn paste_clipboard(&self) -> Result<String> {
+        self.session.execute(INSERT_PASTE_TARGET, json!([]))?;
+        let target = self.session.find("#e2e-paste-target")?;
+        target.send_keys(&format!("{}v", keys::CONTROL))?;
+        let pasted = target.property("value")?;
+        self.session.execute(REMOVE_PASTE_TARGET, json!([]))?;
+        Ok(pasted.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Saves a PNG of the current tab to `target/e2e-screenshots/<name>.png`.
+    pub fn screenshot(&self, name: &str) -> Result<std::path::PathBuf> {
+        let path = paths::screenshot_path(name);
+        self.session.screenshot(&path)?;
+        Ok(path)
+    }
+
+    fn wait_for_extension(&self) -> Result<()> {
+        // The first navigation can race the extension's start; its storage answering means its
+        // pages, and with them its content scripts, are registered.
+        let what = format!(
+            "the extension in {} to answer in popup.html",
+            self.kind.name()
+        );
+        wait_until(&what, Duration::from_secs(20), || {
+            self.storage_dump().map(Some)
+        })
+        .map(drop)
+    }
+
+    /// Runs `f` in a fresh tab showing the extension page `path`, then closes the tab and
+    /// switches back, whatever `f` returned.
+    fn in_extension_tab<T>(&self, path: &str, f: impl FnOnce(&Session) -> Result<T>) -> Result<T> {
+        let url = self.extension_url(path)?;
+        let home = self.session.window_handle()?;
+        let tab = self.session.new_tab()?;
+        self.session.switch_to_window(&tab)?;
+        let result = self.session.navigate(&url).and_then(|()| f(&self.session));
+        let closed = self.session.close_window();
+        self.session.switch_to_window(&home)?;
+        closed?;
+        result
+    }
+}
+
+const READ_STORAGE: &str = "
+    const done = arguments[arguments.length - 1];
+    chrome.storage.local.get(null).then(
+        (items) => done({ items }),
+        (err) => done({ error: String(err) }));";
+
+const INSERT_PASTE_TARGET: &str = "
+    const field = document.createElement('textarea');
+    field.id = 'e2e-paste-target';
+    document.body.append(field);
+    field.focus();
+    return null;";
+
+const REMOVE_PASTE_TARGET: &str = "document.getElementById('e2e-paste-target').remove();";
+
+fn read_storage(session: &Session) -> Result<Value> {
+    let mut answer = session.execute_async(READ_STORAGE, json!([]))?;
+    match answer["error"].as_str() {
+        Some(error) => Err(Error::Transport {
+            command: String::from("chrome.storage.local.get"),
+            detail: error.to_owned(),
+        }),
+        None => Ok(answer["items"].take()),
+    }
+}
+
+fn launch_chromium(options: &Options) -> Result<Browser> {
+    let driver_bin = paths::binary("CHROMEDRIVER", "/usr/bin/chromedriver")?;
+    let browser_bin = paths::binary("CHROMIUM", "/usr/bin/chromium")?;
+    let mut args = chromium_args(&options.lang);
+    let mut extension_base = None;
+    if options.extension {
+        let dir = paths::extension_dir("chrome")?;
+        args.push(format!("--load-extension={}", dir.display()));
+        args.push(format!("--disable-extensions-except={}", dir.display()));
+        extension_base = Some(format!(
+            "chrome-extension://{}/",
+            chromium_extension_id(&dir)
+        ));
+    }
+    let driver = Driver::start(Command::new(driver_bin), "chromedriver")?;
+    let capabilities = json!({
+        "browserName": "chrome",
+        "acceptInsecureCerts": true,
+        "goog:chromeOptions": {
+            "binary": browser_bin,
+            "args": args,
+            "prefs": { "intl.accept_languages": options.lang },
+        },
+    });
+    let session = Session::new(driver.url(), capabilities)?;
+    Ok(Browser {
+        kind: Kind::Chromium,
+        session,
+        _driver: driver,
+        extension_base,
+    })
+}
+
+fn chromium_args(lang: &str) -> Vec<String> {
+    let fixed = [
+        // Root cannot use the sandbox; the new headless mode is the one that runs extensions.
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--ignore-certificate-errors",
+        "--window-size=1280,900",
+        "--host-resolver-rules=MAP *.intratool.de 127.0.0.1",
+    ];
+    let mut args: Vec<String> = fixed.iter().map(|arg| arg.to_string()).collect();
+    args.push(format!("--lang={lang}"));
+    args
+}
+
+/// The id Chromium gives an unpacked extension without a `key`: sha256 of its folder's
+/// absolute path, first 32 hex digits, each digit 0-f written as a letter a-p.
+pub fn chromium_extension_id(dir: &Path) -> String {
+    let digest = Sha256::digest(dir.as_os_str().as_encoded_bytes());
+    digest
+        .iter()
+        .take(16)
+        .flat_map(|byte| [byte >> 4, byte & 0x0f])
+        .map(|nibble| char::from(b'a' + nibble))
+        .collect()
+}
+
+fn launch_firefox(options: &Options) -> Result<Browser> {
+    let driver_bin = paths::geckodriver()?;
+    let browser_bin = paths::binary("FIREFOX", "/usr/bin/firefox-esr")?;
+    let extension = options
+        .extension
+        .then(|| paths::extension_dir("firefox"))
+        .transpose()?;
+    let mut command = Command::new(driver_bin);
+    // Without it geckodriver refuses to drive moz-extension:// pages.
+    command.arg("--allow-system-access");
+    let driver = Driver::start(command, "geckodriver")?;
+    let capabilities = json!({
+        "browserName": "firefox",
+        "acceptInsecureCerts": true,
+        "moz:firefoxOptions": {
+            "binary": browser_bin,
+            "args": ["-headless"],
+            "prefs": firefox_prefs(&options.lang),
+        },
+    });
+    let session = Session::new(driver.url(), capabilities)?;
+    if let Some(dir) = &extension {
+        session.install_addon(dir)?;
+    }
+    Ok(Browser {
+        kind: Kind::Firefox,
+        session,
+        _driver: driver,
+        extension_base: extension.map(|_| format!("moz-extension://{FIREFOX_UUID}/")),
+    })
+}
+
+fn firefox_prefs(lang: &str) -> Value {
+    let uuids = json!({ GECKO_ID: FIREFOX_UUID }).to_string();
+    json!({
+        "network.dns.localDomains": HOSTS.join(","),
+        // Local domains also resolve to ::1, where the replica does not listen.
+        "network.dns.disableIPv6": true,
+        "extensions.webextensions.uuids": uuids,
+        "intl.locale.requested": lang,
+        "intl.accept_languages": lang,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chromium_id_is_32_letters_from_a_to_p() {
+        let id = chromium_extension_id(Path::new("/work/main/dist/chrome"));
+
+        assert_eq!(id.len(), 32);
+        assert!(id.chars().all(|c| ('a'..='p').contains(&c)), "{id}");
+    }
+}

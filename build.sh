@@ -47,7 +47,8 @@ install_build_tools() {
 }
 
 install_test_tools() {
-  apt_install chromium chromium-driver firefox-esr
+  # The German language pack lets the end-to-end tests run Firefox in German.
+  apt_install chromium chromium-driver firefox-esr firefox-esr-l10n-de
   if ! command -v geckodriver >/dev/null; then
     log "installing geckodriver (about 6 minutes)"
     cargo install geckodriver --locked

@@ -4,7 +4,9 @@
 use std::thread;
 use std::time::Duration;
 
-use e2e::{token_records, wait_until, Browser, Kind, OauthPage, PageOptions, Server, Show};
+use e2e::{
+    token_records, wait_until, Browser, Kind, OauthPage, Options, PageOptions, Server, Show,
+};
 use serde_json::Value;
 
 const ACME: &str = "acme.intratool.de";
@@ -32,6 +34,7 @@ in_each_browser!(
     saves_a_token_under_a_strict_page_csp,
     keeps_tokens_of_two_tenants_apart,
     saves_nothing_when_no_token_is_created,
+    speaks_german_in_a_german_browser,
 );
 
 fn saves_lists_and_copies_a_created_token(kind: Kind) -> e2e::Result<()> {
@@ -137,6 +140,34 @@ fn saves_nothing_when_no_token_is_created(kind: Kind) -> e2e::Result<()> {
         !page.has_notice()?,
         "a notice appeared though no token was shown"
     );
+    Ok(())
+}
+
+fn speaks_german_in_a_german_browser(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let options = Options {
+        lang: "de".into(),
+        ..Options::default()
+    };
+    let browser = Browser::launch_with(kind, &options)?;
+    let page = OauthPage::open(browser.session(), &server, ACME, PageOptions::default())?;
+
+    page.create_token("Buchhaltung")?;
+
+    let (state, text) = page.wait_for_notice(SAVE_TIMEOUT)?;
+    assert_eq!(state, "saved", "notice said {text:?}");
+    assert!(
+        text.contains("„Buchhaltung“ gesichert"),
+        "German notice expected, was {text:?}"
+    );
+    browser.open_popup()?;
+    let dump = browser.storage_dump()?;
+    first_popup_entry(&browser, &dump)?;
+    let copy = browser
+        .session()
+        .find("#tokens li.token button.copy")?
+        .text()?;
+    assert_eq!(copy, "Kopieren", "the popup's copy button should be German");
     Ok(())
 }
 

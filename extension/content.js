@@ -1,20 +1,32 @@
-// Starts the Rust content script. Chromium refuses to compile wasm in a content script when the
-// page's CSP lacks 'wasm-unsafe-eval'; then relay() sends what the page shows to the background,
-// where the same Rust code recognises and saves the token. relay() decides nothing itself.
-wasm_bindgen({ module_or_path: chrome.runtime.getURL('token_saver_bg.wasm') })
+// Starts the Rust content script once the page is intratool's token page, reached by a page load
+// or by the application's own history navigation; until then it only looks at the path.
+// Chromium refuses to compile wasm in a content script when the page's CSP lacks
+// 'wasm-unsafe-eval'; then relay() sends what the page shows to the background, where the same
+// Rust code recognises and saves the token. relay() decides nothing itself.
+const onTokenPage = () => location.pathname.startsWith('/profil/oauth');
+const load = () => wasm_bindgen({ module_or_path: chrome.runtime.getURL('token_saver_bg.wasm') })
   .then(() => wasm_bindgen.start_content(), relay);
+if (onTokenPage()) {
+  load();
+} else {
+  const waiting = setInterval(() => onTokenPage() && (clearInterval(waiting), load()), 300);
+}
 
 function relay() {
   const fields = 'textarea, input:not([type]), input[type=text], input[type=search], input[type=url]';
-  const values = (root) => [...root.querySelectorAll(fields)]
-    .filter((f) => f.checkVisibility()).map((f) => f.value);
+  const typed = new WeakSet();
+  const values = (root, skip) => [...root.querySelectorAll(fields)]
+    .filter((f) => !skip.has(f) && f.checkVisibility()).map((f) => f.value);
   let names = [];
   let last = '';
   let queued = false;
-  const remember = (e) => { names = values(e.target.closest('form, dialog, [role=dialog], .modal') || document); };
+  // What the person typed is the name; it is never a token the page showed.
+  const remember = (e) => {
+    names = values(e.target.closest('form, dialog, [role=dialog], .modal') || document, new WeakSet());
+  };
   const send = () => {
     queued = false;
-    const texts = [document.body.innerText, ...values(document)];
+    const texts = [document.body.innerText, ...values(document, typed)];
     if (texts.join('\0') === last) return;
     last = texts.join('\0');
     chrome.runtime.sendMessage({ texts, names }).then((notice) => notice && show(notice), () => {});
@@ -22,6 +34,7 @@ function relay() {
   const soon = () => { if (!queued) { queued = true; setTimeout(send, 30); } };
   document.addEventListener('click', remember, true);
   document.addEventListener('submit', remember, true);
+  document.addEventListener('input', (e) => e.isTrusted && typed.add(e.target), true);
   new MutationObserver(soon).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   setInterval(soon, 250);
   soon();

@@ -7,6 +7,8 @@
 use crate::record::{TokenRecord, KEY_PREFIX};
 use crate::store::{Listing, StoreError, TokenStore};
 use js_sys::{Object, Promise, Reflect};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -17,6 +19,9 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = set)]
     fn local_set(items: &Object) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = remove)]
+    fn local_remove(keys: &str) -> Result<Promise, JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = ["chrome", "i18n"], js_name = getMessage)]
     fn get_message(name: &str, substitutions: &JsValue) -> Result<String, JsValue>;
@@ -37,45 +42,64 @@ pub fn ui_language() -> String {
     get_ui_language().unwrap_or_else(|_| "en".into())
 }
 
+/// Reads the value stored under `key` in `chrome.storage.local`.
+pub async fn read<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StoreError> {
+    let items = read_items(&JsValue::from_str(key)).await?;
+    let value = Reflect::get(&items, &JsValue::from_str(key)).map_err(classify)?;
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map(Some)
+        .map_err(|e| StoreError::Unreadable(e.to_string()))
+}
+
+/// Starts writing `value` under `key` and returns the browser's promise for it. The write is
+/// handed to the browser before this returns, so it completes even if the page goes away.
+pub fn start_write<T: Serialize>(key: &str, value: &T) -> Result<Promise, StoreError> {
+    let value =
+        serde_wasm_bindgen::to_value(value).map_err(|e| StoreError::Unreadable(e.to_string()))?;
+    let items = Object::new();
+    Reflect::set(&items, &JsValue::from_str(key), &value).map_err(classify)?;
+    local_set(&items).map_err(classify)
+}
+
+/// Writes `value` under `key`.
+pub async fn write<T: Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
+    JsFuture::from(start_write(key, value)?)
+        .await
+        .map_err(classify)?;
+    Ok(())
+}
+
+/// Removes `key`; if that fails, the entry stays until it expires on its own.
+pub fn forget(key: &str) {
+    let _ = local_remove(key);
+}
+
+async fn read_items(keys: &JsValue) -> Result<Object, StoreError> {
+    let items = JsFuture::from(local_get(keys).map_err(classify)?)
+        .await
+        .map_err(classify)?;
+    items
+        .dyn_into()
+        .map_err(|_| StoreError::Unreadable("storage answered with no object".into()))
+}
+
 /// `chrome.storage.local`, the extension's own storage: pages cannot read it.
 pub struct ChromeStore;
 
-impl ChromeStore {
-    async fn read(&self, keys: &JsValue) -> Result<Object, StoreError> {
-        let items = JsFuture::from(local_get(keys).map_err(classify)?)
-            .await
-            .map_err(classify)?;
-        items
-            .dyn_into()
-            .map_err(|_| StoreError::Unreadable("storage answered with no object".into()))
-    }
-}
-
 impl TokenStore for ChromeStore {
     async fn get(&self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let items = self.read(&JsValue::from_str(key)).await?;
-        let value = Reflect::get(&items, &JsValue::from_str(key)).map_err(classify)?;
-        if value.is_undefined() {
-            return Ok(None);
-        }
-        serde_wasm_bindgen::from_value(value)
-            .map(Some)
-            .map_err(|e| StoreError::Unreadable(e.to_string()))
+        read(key).await
     }
 
     async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError> {
-        let value = serde_wasm_bindgen::to_value(record)
-            .map_err(|e| StoreError::Unreadable(e.to_string()))?;
-        let items = Object::new();
-        Reflect::set(&items, &JsValue::from_str(key), &value).map_err(classify)?;
-        JsFuture::from(local_set(&items).map_err(classify)?)
-            .await
-            .map_err(classify)?;
-        Ok(())
+        write(key, record).await
     }
 
     async fn list(&self) -> Result<Listing, StoreError> {
-        let items = self.read(&JsValue::NULL).await?;
+        let items = read_items(&JsValue::NULL).await?;
         let mut listing = Listing::default();
         for entry in Object::entries(&items) {
             let entry: js_sys::Array = entry.unchecked_into();

@@ -1,26 +1,47 @@
 //! The content script: notices a token the moment the page shows it, remembers the name typed
 //! when "Erstellen" was clicked, and saves both.
+//!
+//! The loader starts it on `/profil/oauth/`; it stops watching when the application navigates
+//! elsewhere without a page load and starts again when it comes back.
 
 use crate::chrome::{self, ChromeStore};
-use crate::dom;
-use crate::jwt::Found;
+use crate::dom::{self, Scan};
 use crate::notice::{self, Outcome};
+use crate::recognise::{Found, Reason};
 use crate::record::{tenant_of, TokenRecord};
 use crate::store::{self, Saved, StoreError};
-use js_sys::{Array, Date};
-use std::cell::RefCell;
+use js_sys::{Array, Date, WeakSet};
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event, MutationObserver, MutationObserverInit, MutationRecord};
+use web_sys::{
+    Document, Element, Event, MutationObserver, MutationObserverInit, MutationRecord, Node,
+    ShadowRoot,
+};
+
+/// Where intratool shows new tokens.
+const TOKEN_PAGE: &str = "/profil/oauth";
 
 /// How often visible fields are read. A script that sets `.value` produces no DOM mutation, so
-/// this is the only way to see such a token; 250 ms is well inside "the moment it is shown".
-const FIELD_POLL_MS: i32 = 250;
+/// this is the only way to see such a token; 100 ms catches one shown only for a moment.
+const POLL_MS: i32 = 100;
+
+/// After "Erstellen", content that appears within this time is the new secret: long enough for
+/// a slow server, short enough that a later page change is not mistaken for it.
+const NEW_SECRET_WINDOW_MS: f64 = 2.0 * 60.0 * 1000.0;
 
 /// A name typed longer ago than this belongs to some earlier attempt, not to the token now shown.
-const NAME_TTL_MS: f64 = 10.0 * 60.0 * 1000.0;
+/// It also bounds how long a name waits in storage across a form post and redirect.
+const NAME_TTL_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+/// Nodes one mutation batch may visit. A page that changes more than this at once gets one full
+/// pass shortly after instead, so a busy page cannot make us walk it on every change.
+const BATCH_BUDGET: usize = 20_000;
+const FULL_SCAN_BUDGET: usize = 500_000;
+const DEFERRED_SCAN_MS: i32 = 200;
 
 /// What a click on one of these means: the person is submitting what they typed.
 const SUBMITTERS: &str = "button, input[type=submit], input[type=button], [role=button]";
@@ -64,9 +85,16 @@ impl Texts {
     }
 }
 
+/// The name typed at "Erstellen". Kept in extension storage too, under [`pending_key`], so that
+/// a form post that reloads the page still attaches it; never in the page's own storage.
+#[derive(Clone, Serialize, Deserialize)]
 struct PendingName {
     name: String,
     at: f64,
+}
+
+fn pending_key(host: &str) -> String {
+    format!("pending:{host}")
 }
 
 /// The state of the script on one page.
@@ -74,91 +102,158 @@ struct Watcher {
     document: Document,
     host: String,
     texts: Texts,
+    active: Cell<bool>,
+    observer: MutationObserver,
     pending: RefCell<Option<PendingName>>,
+    /// When the person last clicked "Erstellen"; opens the window for [`NEW_SECRET_WINDOW_MS`].
+    created_at: Cell<Option<f64>>,
     /// Tokens already handed to storage from this page, so re-renders cost no storage round trip.
     handled: RefCell<HashSet<String>>,
+    /// Strings that count only as a new secret but were on the page before any "Erstellen".
+    baseline: RefCell<HashSet<String>>,
+    /// Records whose save has not completed; written once more as the page goes away.
+    in_flight: RefCell<Vec<(String, TokenRecord)>>,
+    typed: WeakSet,
+    shadow_roots: RefCell<Vec<ShadowRoot>>,
+    rescan_queued: Cell<bool>,
 }
 
-/// Listeners and observer kept alive for as long as the page is.
-struct Running {
-    _watcher: Rc<Watcher>,
-    _observer: MutationObserver,
+/// The closures the page's event loop calls, kept alive for the page's lifetime.
+struct Callbacks {
     _on_mutation: Closure<dyn FnMut(Array)>,
-    _on_submit: Closure<dyn FnMut(Event)>,
-    _poll: Closure<dyn FnMut()>,
+    _on_event: Closure<dyn FnMut(Event)>,
+    _on_tick: Closure<dyn FnMut()>,
 }
 
 thread_local! {
-    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+    static RUNNING: RefCell<Option<(Rc<Watcher>, Callbacks)>> = const { RefCell::new(None) };
 }
 
 /// Starts watching the page, once; does nothing outside intratool tenants.
-pub fn start() -> Result<(), JsValue> {
+pub async fn start() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
     let host = window.location().hostname()?;
     if tenant_of(&host).is_none() || RUNNING.with(|r| r.borrow().is_some()) {
         return Ok(());
     }
+    let document = window.document().ok_or("no document")?;
+    // Read before the first look at the page: after a form post, the token is already there.
+    let carried = chrome::read::<PendingName>(&pending_key(&host))
+        .await
+        .ok()
+        .flatten();
+
+    let on_mutation = Closure::<dyn FnMut(Array)>::new(|records: Array| {
+        with_watcher(|w| w.on_mutations(&records));
+    });
     let watcher = Rc::new(Watcher {
         document: document.clone(),
         host,
         texts: Texts::load(),
+        active: Cell::new(false),
+        observer: MutationObserver::new(on_mutation.as_ref().unchecked_ref())?,
         pending: RefCell::new(None),
+        created_at: Cell::new(None),
         handled: RefCell::new(HashSet::new()),
+        baseline: RefCell::new(HashSet::new()),
+        in_flight: RefCell::new(Vec::new()),
+        typed: WeakSet::new(),
+        shadow_roots: RefCell::new(Vec::new()),
+        rescan_queued: Cell::new(false),
     });
+    if let Some(carried) = carried.filter(|p| Date::now() - p.at < NAME_TTL_MS) {
+        watcher.created_at.set(Some(carried.at));
+        *watcher.pending.borrow_mut() = Some(carried);
+    }
 
-    let w = watcher.clone();
-    let on_submit = Closure::<dyn FnMut(Event)>::new(move |event: Event| w.remember_name(&event));
+    let on_event =
+        Closure::<dyn FnMut(Event)>::new(|event: Event| with_watcher(|w| w.on_event(&event)));
+    let listener = on_event.as_ref().unchecked_ref();
     // Capture phase: we read the name before the page's own handler clears the field.
-    document.add_event_listener_with_callback_and_bool(
-        "click",
-        on_submit.as_ref().unchecked_ref(),
-        true,
-    )?;
-    document.add_event_listener_with_callback_and_bool(
-        "submit",
-        on_submit.as_ref().unchecked_ref(),
-        true,
-    )?;
-
-    let w = watcher.clone();
-    let on_mutation =
-        Closure::<dyn FnMut(Array)>::new(move |records: Array| w.on_mutations(&records));
-    let observer = MutationObserver::new(on_mutation.as_ref().unchecked_ref())?;
-    let init = MutationObserverInit::new();
-    init.set_child_list(true);
-    init.set_subtree(true);
-    init.set_character_data(true);
-    init.set_attribute_filter(
-        &VISIBILITY_ATTRIBUTES
-            .iter()
-            .map(|a| JsValue::from_str(a))
-            .collect::<Array>(),
-    );
-    observer.observe_with_options(&document, &init)?;
-
-    let w = watcher.clone();
-    let poll = Closure::<dyn FnMut()>::new(move || w.poll_fields());
+    for kind in ["click", "submit", "input"] {
+        document.add_event_listener_with_callback_and_bool(kind, listener, true)?;
+    }
+    window.add_event_listener_with_callback("pagehide", listener)?;
+    let on_tick = Closure::<dyn FnMut()>::new(|| with_watcher(|w| w.tick()));
     window.set_interval_with_callback_and_timeout_and_arguments_0(
-        poll.as_ref().unchecked_ref(),
-        FIELD_POLL_MS,
+        on_tick.as_ref().unchecked_ref(),
+        POLL_MS,
     )?;
 
-    watcher.scan(&document);
     RUNNING.with(|r| {
-        *r.borrow_mut() = Some(Running {
-            _watcher: watcher,
-            _observer: observer,
+        let callbacks = Callbacks {
             _on_mutation: on_mutation,
-            _on_submit: on_submit,
-            _poll: poll,
-        })
+            _on_event: on_event,
+            _on_tick: on_tick,
+        };
+        *r.borrow_mut() = Some((watcher, callbacks));
     });
+    with_watcher(|w| w.tick());
     Ok(())
 }
 
+fn with_watcher(act: impl FnOnce(&Rc<Watcher>)) {
+    if let Some(watcher) = RUNNING.with(|r| r.borrow().as_ref().map(|(w, _)| w.clone())) {
+        act(&watcher);
+    }
+}
+
+fn on_token_page() -> bool {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok());
+    path.is_some_and(|p| p.starts_with(TOKEN_PAGE))
+}
+
 impl Watcher {
+    /// Follows the application's navigation, then reads visible fields.
+    fn tick(self: &Rc<Self>) {
+        match (self.active.get(), on_token_page()) {
+            (false, true) => self.activate(),
+            (true, false) => self.deactivate(),
+            (true, true) => self.poll_fields(),
+            (false, false) => {}
+        }
+    }
+
+    fn activate(self: &Rc<Self>) {
+        self.active.set(true);
+        self.observe(&self.document);
+        self.full_scan();
+    }
+
+    /// Stops all work while the application shows another page; listeners stay, and return at once.
+    fn deactivate(&self) {
+        self.active.set(false);
+        self.observer.disconnect();
+        self.shadow_roots.borrow_mut().clear();
+    }
+
+    fn observe(&self, root: &Node) {
+        let init = MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        init.set_character_data(true);
+        init.set_attribute_filter(
+            &VISIBILITY_ATTRIBUTES
+                .iter()
+                .map(|a| JsValue::from_str(a))
+                .collect::<Array>(),
+        );
+        let _ = self.observer.observe_with_options(root, &init);
+    }
+
+    fn on_event(self: &Rc<Self>, event: &Event) {
+        match event.type_().as_str() {
+            "pagehide" => self.flush(),
+            "input" if event.is_trusted() => {
+                if let Some(target) = event.target() {
+                    self.typed.add(target.unchecked_ref());
+                }
+            }
+            "click" | "submit" if self.active.get() => self.remember_name(event),
+            _ => {}
+        }
+    }
+
     /// On a click on a button or a form submission, remembers the nearest non-empty text field:
     /// that is the name the person gave the token they are creating.
     fn remember_name(&self, event: &Event) {
@@ -168,17 +263,25 @@ impl Watcher {
         if event.type_() == "click" && !matches!(origin.closest(SUBMITTERS), Ok(Some(_))) {
             return;
         }
-        if let Some(name) = dom::nearest_name(&origin) {
-            *self.pending.borrow_mut() = Some(PendingName {
-                name,
-                at: Date::now(),
-            });
-        }
+        let Some(name) = dom::nearest_name(&origin) else {
+            return;
+        };
+        let pending = PendingName {
+            name,
+            at: Date::now(),
+        };
+        self.created_at.set(Some(pending.at));
+        // If the page posts a form and reloads, this is how the next page learns the name.
+        let _ = chrome::start_write(&pending_key(&self.host), &pending);
+        *self.pending.borrow_mut() = Some(pending);
     }
 
     fn on_mutations(self: &Rc<Self>, records: &Array) {
-        let mut found = Vec::new();
-        let mut last: Option<web_sys::Node> = None;
+        if !self.active.get() {
+            return;
+        }
+        let mut scan = Scan::new(BATCH_BUDGET, &self.typed);
+        let mut last: Option<Node> = None;
         for record in records.iter() {
             let record: MutationRecord = record.unchecked_into();
             let Some(target) = record.target() else {
@@ -191,54 +294,111 @@ impl Watcher {
             if record.type_() == "childList" {
                 let added = record.added_nodes();
                 for node in (0..added.length()).filter_map(|i| added.item(i)) {
-                    dom::tokens_in(&node, &mut found);
+                    scan.node(&node);
                 }
             } else {
-                dom::tokens_in(&target, &mut found);
+                scan.node(&target);
                 last = Some(target);
             }
+            if scan.exhausted {
+                self.queue_full_scan();
+                break;
+            }
         }
-        self.keep_all(found);
+        self.finish(scan);
     }
 
     fn poll_fields(self: &Rc<Self>) {
-        let mut found = Vec::new();
-        dom::field_tokens(&self.document, &mut found);
-        self.keep_all(found);
+        let mut scan = Scan::new(usize::MAX, &self.typed);
+        scan.fields(&self.document);
+        for shadow in self.shadow_roots.borrow().iter() {
+            scan.fields(shadow);
+        }
+        self.finish(scan);
     }
 
-    fn scan(self: &Rc<Self>, root: &web_sys::Node) {
-        let mut found = Vec::new();
-        dom::tokens_in(root, &mut found);
-        self.keep_all(found);
+    fn full_scan(self: &Rc<Self>) {
+        self.rescan_queued.set(false);
+        let mut scan = Scan::new(FULL_SCAN_BUDGET, &self.typed);
+        scan.node(&self.document);
+        self.finish(scan);
     }
 
-    fn keep_all(self: &Rc<Self>, found: Vec<Found>) {
-        for hit in found {
+    fn queue_full_scan(self: &Rc<Self>) {
+        if self.rescan_queued.replace(true) {
+            return;
+        }
+        let rescan = Closure::once_into_js(|| with_watcher(|w| w.full_scan()));
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                rescan.unchecked_ref(),
+                DEFERRED_SCAN_MS,
+            );
+        }
+    }
+
+    fn finish(self: &Rc<Self>, scan: Scan) {
+        for shadow in scan.shadow_roots {
+            let mut known = self.shadow_roots.borrow_mut();
+            if !known.iter().any(|k| k == &shadow) {
+                self.observe(&shadow);
+                known.push(shadow);
+            }
+        }
+        let now = Date::now();
+        let window_open = self
+            .created_at
+            .get()
+            .is_some_and(|at| now - at < NEW_SECRET_WINDOW_MS);
+        for hit in scan.found {
+            let needs_window = matches!(
+                hit.reason,
+                Reason::JwtAsNewSecret | Reason::SanctumShapeAsNewSecret
+            );
+            if needs_window && (!window_open || self.baseline.borrow().contains(&hit.token)) {
+                self.baseline.borrow_mut().insert(hit.token);
+                continue;
+            }
             if self.handled.borrow_mut().insert(hit.token.clone()) {
-                self.keep(hit);
+                self.keep(hit, now);
             }
         }
     }
 
     /// Saves a newly seen token with the pending name and tells the person how it went.
-    fn keep(self: &Rc<Self>, hit: Found) {
-        let now = Date::now();
+    fn keep(self: &Rc<Self>, hit: Found, now: f64) {
         let name = self
             .pending
             .borrow_mut()
             .take()
             .filter(|p| now - p.at < NAME_TTL_MS);
+        if name.is_some() {
+            chrome::forget(&pending_key(&self.host));
+        }
         let Some(record) =
             TokenRecord::new(hit, name.as_ref().map(|p| p.name.as_str()), &self.host, now)
         else {
             return;
         };
+        self.in_flight
+            .borrow_mut()
+            .push((record.key(), record.clone()));
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = store::save(&ChromeStore, &record).await;
+            this.in_flight
+                .borrow_mut()
+                .retain(|(_, r)| r.token != record.token);
             this.report(&record, outcome);
         });
+    }
+
+    /// The page is going away: hands every unfinished save to the browser once more, without
+    /// waiting, so a page that navigates right after showing a token still leaves it saved.
+    fn flush(&self) {
+        for (key, record) in self.in_flight.borrow().iter() {
+            let _ = chrome::start_write(key, record);
+        }
     }
 
     fn report(&self, record: &TokenRecord, outcome: Result<Saved, StoreError>) {

@@ -1,10 +1,14 @@
-//! Reading what a page shows: visible text and form-field values, never attributes, scripts or
-//! hidden inputs. Returns candidate tokens; `jwt` decides what a token is.
+//! Reading what a page shows: visible text and form-field values, in the document and in open
+//! shadow roots; never attributes, scripts, hidden inputs or what the person is typing.
+//! Returns candidate tokens; `recognise` decides what a token is.
 
-use crate::jwt::{self, Found};
+use crate::recognise::{self, Context, Found};
+use js_sys::WeakSet;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement, Node};
+use web_sys::{
+    CharacterData, Document, Element, HtmlInputElement, HtmlTextAreaElement, Node, ShadowRoot,
+};
 
 /// Form fields that can show a token. Hidden and password inputs are left out on purpose: a
 /// hidden `_token` input is a CSRF token, and a password field shows nothing.
@@ -17,6 +21,9 @@ const NAME_FIELDS: &str = "input:not([type]), input[type=text]";
 /// Elements whose text is never shown as text.
 const SILENT: [&str; 5] = ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"];
 
+/// NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT.
+const ELEMENTS_AND_TEXT: u32 = 0x1 | 0x4;
+
 #[wasm_bindgen]
 extern "C" {
     /// An element seen through `checkVisibility`, which web-sys does not bind yet.
@@ -25,6 +32,109 @@ extern "C" {
 
     #[wasm_bindgen(catch, method, js_name = checkVisibility)]
     fn check_visibility(this: &Checkable, options: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// One pass over part of a page: what it found, which shadow roots it entered, and whether it
+/// ran out of its node budget before it was done.
+pub struct Scan<'a> {
+    pub found: Vec<Found>,
+    pub shadow_roots: Vec<ShadowRoot>,
+    pub exhausted: bool,
+    budget: usize,
+    /// Fields the person has typed into: their text is theirs, not the page's.
+    typed: &'a WeakSet,
+}
+
+impl<'a> Scan<'a> {
+    /// A scan that visits at most `budget` nodes.
+    pub fn new(budget: usize, typed: &'a WeakSet) -> Self {
+        Scan {
+            found: Vec::new(),
+            shadow_roots: Vec::new(),
+            exhausted: false,
+            budget,
+            typed,
+        }
+    }
+
+    /// Visible text and visible fields at and below `root`, entering open shadow roots.
+    pub fn node(&mut self, root: &Node) {
+        if let Some(text) = root.dyn_ref::<CharacterData>() {
+            if let Some(parent) = text.parent_element() {
+                self.text(text, &parent);
+            }
+            return;
+        }
+        if let Some(element) = root.dyn_ref::<Element>() {
+            self.element(element);
+        }
+        let Some(document) = root
+            .owner_document()
+            .or_else(|| root.dyn_ref::<Document>().cloned())
+        else {
+            return;
+        };
+        let Ok(walker) = document.create_tree_walker_with_what_to_show(root, ELEMENTS_AND_TEXT)
+        else {
+            return;
+        };
+        while let Ok(Some(node)) = walker.next_node() {
+            if self.budget == 0 {
+                self.exhausted = true;
+                return;
+            }
+            self.budget -= 1;
+            if let Some(text) = node.dyn_ref::<CharacterData>() {
+                if let Some(parent) = text.parent_element() {
+                    self.text(text, &parent);
+                }
+            } else if let Some(element) = node.dyn_ref::<Element>() {
+                self.element(element);
+            }
+        }
+    }
+
+    /// Visible fields under `root` (a document or shadow root), the only way to see a value that
+    /// a script set through `.value`, which no DOM mutation reports.
+    pub fn fields(&mut self, root: &Node) {
+        for field in query_all(root, FIELDS) {
+            self.field(&field);
+        }
+    }
+
+    fn element(&mut self, element: &Element) {
+        self.field(element);
+        if let Some(shadow) = element.shadow_root() {
+            self.shadow_roots.push(shadow.clone());
+            self.node(&shadow);
+        }
+    }
+
+    fn field(&mut self, element: &Element) {
+        let Some(value) = field_value(element) else {
+            return;
+        };
+        if recognise::worth_scanning(value.len()) && !self.typed.has(element) {
+            self.keep_if_visible(&value, element);
+        }
+    }
+
+    fn text(&mut self, text: &CharacterData, parent: &Element) {
+        // The length check crosses into JS without copying the text; most nodes stop here.
+        if recognise::worth_scanning(text.length() as usize)
+            && !SILENT.contains(&parent.tag_name().as_str())
+        {
+            self.keep_if_visible(&text.data(), parent);
+        }
+    }
+
+    fn keep_if_visible(&mut self, text: &str, element: &Element) {
+        // Recognising first is cheaper than asking for layout, which is what visibility costs.
+        let hits = recognise::find(text, Context::NewSecret);
+        if !hits.is_empty() && is_visible(element) {
+            self.found.extend(hits);
+        }
+    }
 }
 
 /// Whether a person can see `element`: rendered, not `visibility: hidden`, not in a closed
@@ -55,73 +165,6 @@ pub fn field_value(element: &Element) -> Option<String> {
     matches!(input.type_().as_str(), "text" | "search" | "url").then(|| input.value())
 }
 
-/// Tokens in the visible text and visible fields at and below `root`.
-pub fn tokens_in(root: &Node, found: &mut Vec<Found>) {
-    if let Some(text) = root.dyn_ref::<web_sys::Text>() {
-        if let Some(parent) = text.parent_element() {
-            text_tokens(&text.data(), &parent, found);
-        }
-        return;
-    }
-    if let Some(element) = root.dyn_ref::<Element>() {
-        field_tokens_of(element, found);
-    }
-    for field in query_all(root, FIELDS) {
-        field_tokens_of(&field, found);
-    }
-    walk_text(root, found);
-}
-
-/// Tokens in every visible field of the document: the only way to see a value that a script set
-/// through `.value`, which no DOM mutation reports.
-pub fn field_tokens(document: &Document, found: &mut Vec<Found>) {
-    for field in query_all(document, FIELDS) {
-        field_tokens_of(&field, found);
-    }
-}
-
-fn field_tokens_of(element: &Element, found: &mut Vec<Found>) {
-    let Some(value) = field_value(element) else {
-        return;
-    };
-    if value.len() >= jwt::MIN_TOKEN_LEN {
-        let hits = jwt::find(&value);
-        if !hits.is_empty() && is_visible(element) {
-            found.extend(hits);
-        }
-    }
-}
-
-fn text_tokens(text: &str, parent: &Element, found: &mut Vec<Found>) {
-    if text.len() < jwt::MIN_TOKEN_LEN || SILENT.contains(&parent.tag_name().as_str()) {
-        return;
-    }
-    // Decoding first is cheaper than asking for layout, which is what visibility costs.
-    let hits = jwt::find(text);
-    if !hits.is_empty() && is_visible(parent) {
-        found.extend(hits);
-    }
-}
-
-fn walk_text(root: &Node, found: &mut Vec<Found>) {
-    let Some(document) = root
-        .owner_document()
-        .or_else(|| root.dyn_ref::<Document>().cloned())
-    else {
-        return;
-    };
-    // 0x4 is NodeFilter.SHOW_TEXT.
-    let Ok(walker) = document.create_tree_walker_with_what_to_show(root, 0x4) else {
-        return;
-    };
-    while let Ok(Some(node)) = walker.next_node() {
-        if let (Some(text), Some(parent)) = (node.dyn_ref::<web_sys::Text>(), node.parent_element())
-        {
-            text_tokens(&text.data(), &parent, found);
-        }
-    }
-}
-
 /// The first non-empty text field found walking up from `origin`, skipping fields that hold a
 /// token (that is the secret, not its name).
 pub fn nearest_name(origin: &Element) -> Option<String> {
@@ -141,7 +184,7 @@ fn typed_name(field: &Element) -> Option<String> {
         return None;
     }
     let value = field_value(field)?;
-    let usable = !value.trim().is_empty() && !jwt::is_token(&value) && is_visible(field);
+    let usable = !value.trim().is_empty() && !recognise::is_token(&value) && is_visible(field);
     usable.then_some(value)
 }
 

@@ -1,28 +1,19 @@
-//! Recognising Laravel Passport access tokens in text and reading their claims.
+//! Reading JSON Web Tokens out of text: where one can start and end, and what its segments say.
 //!
-//! Pure logic, no browser: the content script, the background relay and the native tests all
-//! call [`find`].
+//! Pure logic; `recognise` decides which of them count as tokens.
 
 use crate::base64url;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Shortest run worth decoding. A Passport token is about 1,070 characters; nothing with an RSA
-/// signature comes near this floor, which keeps short words and IDs off the decoding path.
-pub const MIN_TOKEN_LEN: usize = 200;
+/// Shortest run worth decoding as a JWT. Passport tokens are about 1,070 characters and even a
+/// small HS256 JWT is over 100; the floor keeps words and IDs off the decoding path.
+pub const MIN_JWT_LEN: usize = 100;
 
 /// An RS256 signature is exactly as long as the key's modulus. Passport generates 4096-bit keys
 /// (512 bytes, 683 characters); the other sizes are what people configure by hand. A truncated
 /// token fails this check even when what is left still decodes.
 const RSA_SIGNATURE_BYTES: [usize; 4] = [128, 256, 384, 512];
-
-/// What kind of secret a saved token is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TokenKind {
-    /// A Laravel Passport Personal Access Token (RS256 JWT).
-    Passport,
-}
 
 /// The claims we keep beside a token so the popup can show them without decoding again.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -37,49 +28,30 @@ pub struct Claims {
     pub exp: Option<i64>,
 }
 
-/// A token found in a piece of text.
+/// A well-formed JWT.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Found {
-    pub token: String,
-    pub kind: TokenKind,
+pub struct Jwt {
     pub claims: Claims,
+    /// Shaped exactly like the tokens Laravel Passport issues: typ JWT, RS256 with an RSA-sized
+    /// signature, and both `jti` and `exp`.
+    pub passport: bool,
 }
 
-/// Every Passport token in `text`, in order of appearance, each once.
+/// The substrings of `text` that could be JWTs: three dot-separated base64url segments, the first
+/// starting like a JSON object.
 ///
-/// Runs in time linear in `text.len()`: each character is looked at by the run splitter once,
-/// and only runs long enough to be a token are decoded.
-pub fn find(text: &str) -> Vec<Found> {
-    let mut found: Vec<Found> = Vec::new();
-    for run in runs(text) {
-        for candidate in candidates(run) {
-            if let Some(hit) = recognise(candidate) {
-                if !found.iter().any(|f| f.token == hit.token) {
-                    found.push(hit);
-                }
-            }
-        }
-    }
-    found
-}
-
-/// Whether `text`, trimmed, is one Passport token and nothing else.
-pub fn is_token(text: &str) -> bool {
-    recognise(text.trim()).is_some()
-}
-
-/// Maximal runs of base64url characters and dots that are long enough to hold a token.
-fn runs(text: &str) -> impl Iterator<Item = &str> {
+/// Linear in `text.len()`: the run splitter looks at each character once, and each run yields at
+/// most one window per segment.
+pub fn candidates(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
-        .filter(|run| run.len() >= MIN_TOKEN_LEN)
+        .filter(|run| run.len() >= MIN_JWT_LEN)
+        .flat_map(windows)
 }
 
-/// The three-segment windows of a run that could be a JWT.
-///
-/// A token at the end of a sentence brings its full stop into the run, and a token pasted next to
-/// a dotted word brings that word; so a run with more than two dots is tried at every segment
-/// that starts like a JSON object (`eyJ` is base64 for `{"`).
-fn candidates(run: &str) -> impl Iterator<Item = &str> {
+/// The three-segment windows of a run. A token at the end of a sentence brings its full stop into
+/// the run, and one pasted next to a dotted word brings that word; so every segment that starts
+/// like a JSON object (`eyJ` is base64 for `{"`) is tried as a header.
+fn windows(run: &str) -> impl Iterator<Item = &str> {
     let run = run.trim_matches('.');
     let starts = std::iter::once(0).chain(run.match_indices('.').map(|(i, _)| i + 1));
     starts
@@ -95,32 +67,28 @@ fn candidates(run: &str) -> impl Iterator<Item = &str> {
         })
 }
 
-/// Decides whether `candidate` (exactly three dot-separated segments) is a Passport token.
-fn recognise(candidate: &str) -> Option<Found> {
+/// Parses `candidate` (exactly three segments) as a signed JWT; `None` for anything else.
+pub fn parse(candidate: &str) -> Option<Jwt> {
     let mut parts = candidate.split('.');
     let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
+    if parts.next().is_some() || signature.is_empty() {
         return None;
     }
-    if !RSA_SIGNATURE_BYTES.contains(&base64url::decode(signature)?.len()) {
-        return None;
-    }
+    let signature = base64url::decode(signature)?;
     let header = json_object(header)?;
     let payload = json_object(payload)?;
-    let typ = header.get("typ").and_then(Value::as_str)?;
     let alg = header.get("alg").and_then(Value::as_str)?;
-    if !typ.eq_ignore_ascii_case("JWT") || alg != "RS256" {
+    let typ = header.get("typ").map(|t| t.as_str().unwrap_or_default());
+    if alg.eq_ignore_ascii_case("none") || typ.is_some_and(|t| !t.eq_ignore_ascii_case("JWT")) {
         return None;
     }
     let claims = claims(&payload);
-    // Passport always issues both; a JWT without them is someone else's.
-    claims.jti.as_ref()?;
-    claims.exp?;
-    Some(Found {
-        token: candidate.to_owned(),
-        kind: TokenKind::Passport,
-        claims,
-    })
+    let passport = typ.is_some()
+        && alg == "RS256"
+        && RSA_SIGNATURE_BYTES.contains(&signature.len())
+        && claims.jti.is_some()
+        && claims.exp.is_some();
+    Some(Jwt { claims, passport })
 }
 
 fn json_object(segment: &str) -> Option<Map<String, Value>> {
@@ -171,7 +139,7 @@ fn seconds(value: &Value) -> Option<i64> {
 pub(crate) mod tests {
     use super::*;
 
-    fn b64(bytes: &[u8]) -> String {
+    pub(crate) fn b64(bytes: &[u8]) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut out = String::new();
         for chunk in bytes.chunks(3) {
@@ -201,19 +169,22 @@ pub(crate) mod tests {
         )
     }
 
+    /// An HS256 JWT as other software issues them: no `jti`, a 32-byte signature.
+    pub(crate) fn hs256_token() -> String {
+        let header = br#"{"alg":"HS256","typ":"JWT"}"#;
+        let payload = br#"{"sub":"7","iat":1764770000,"exp":1764773600}"#;
+        format!("{}.{}.{}", b64(header), b64(payload), b64(&[7u8; 32]))
+    }
+
     pub(crate) const JTI: &str =
         "4f1c3e8a9b2d7f6e5a4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c";
 
     #[test]
-    fn finds_a_passport_token_and_decodes_its_claims() {
-        let token = passport_token(JTI);
+    fn parses_a_passport_token_and_its_claims() {
+        let jwt = parse(&passport_token(JTI)).unwrap();
 
-        let found = find(&format!("Ihr neues Token:\n{token}\n"));
-
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].token, token);
-        assert_eq!(found[0].kind, TokenKind::Passport);
-        let claims = &found[0].claims;
+        assert!(jwt.passport);
+        let claims = &jwt.claims;
         assert_eq!(claims.jti.as_deref(), Some(JTI));
         assert_eq!(claims.sub.as_deref(), Some("7"));
         assert_eq!(claims.aud, ["1"]);
@@ -225,7 +196,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_token_is_about_as_long_as_passport_issues_them() {
+    fn a_passport_token_is_about_as_long_as_passport_issues_them() {
         let len = passport_token(JTI).len();
 
         assert!(
@@ -235,38 +206,9 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn finds_a_token_ending_a_sentence_or_glued_to_a_dotted_word() {
-        let token = passport_token(JTI);
-
-        assert_eq!(find(&format!("Token: {token}.")).len(), 1);
-        assert_eq!(find(&format!("v1.2.{token}"))[0].token, token);
-    }
-
-    #[test]
-    fn reports_a_token_shown_twice_once() {
-        let token = passport_token(JTI);
-
-        assert_eq!(find(&format!("{token} {token}")).len(), 1);
-    }
-
-    #[test]
-    fn ignores_csrf_tokens_ids_and_prose() {
-        let csrf = "wXv0b6S3l4b0r5c9Yq2Zx8Jk1Mn7Pq4Rs6Tu9Vw3";
-        let id = JTI.repeat(3);
-
-        assert!(find(&format!("{csrf} {id} Token erstellen. Erstellen")).is_empty());
-    }
-
-    #[test]
-    fn ignores_jwts_that_are_not_passport_tokens() {
+    fn other_jwts_parse_but_are_not_passport_tokens() {
         let token = passport_token(JTI);
         let parts: Vec<&str> = token.split('.').collect();
-        let hs256 = format!(
-            "{}.{}.{}",
-            b64(br#"{"typ":"JWT","alg":"HS256"}"#),
-            parts[1],
-            parts[2]
-        );
         let no_jti = format!(
             "{}.{}.{}",
             parts[0],
@@ -275,25 +217,43 @@ pub(crate) mod tests {
         );
         let short_signature = format!("{}.{}.{}", parts[0], parts[1], &parts[2][..40]);
 
-        assert!(find(&hs256).is_empty());
-        assert!(find(&no_jti).is_empty());
-        assert!(find(&short_signature).is_empty());
+        assert!(!parse(&hs256_token()).unwrap().passport);
+        assert!(!parse(&no_jti).unwrap().passport);
+        assert!(!parse(&short_signature).unwrap().passport);
     }
 
     #[test]
-    fn ignores_a_masked_or_truncated_token() {
-        let token = passport_token(JTI);
+    fn rejects_unsigned_and_non_json_tokens() {
+        let unsigned = format!("{}.{}.", b64(br#"{"alg":"none"}"#), b64(br#"{"sub":"1"}"#));
+        let alg_none = format!(
+            "{}.{}.{}",
+            b64(br#"{"alg":"none"}"#),
+            b64(br#"{"sub":"1"}"#),
+            b64(b"x")
+        );
+        let not_json = format!(
+            "{}.{}.{}",
+            b64(b"{\"alg"),
+            b64(br#"{"sub":"1"}"#),
+            b64(b"sig")
+        );
 
-        assert!(find(&token[..token.len() - 20]).is_empty());
-        assert!(find(&format!("{}••••••", &token[..600])).is_empty());
+        assert_eq!(parse(&unsigned), None);
+        assert_eq!(parse(&alg_none), None);
+        assert_eq!(parse(&not_json), None);
     }
 
     #[test]
-    fn is_token_accepts_only_a_whole_token() {
+    fn windows_find_a_token_ending_a_sentence_or_glued_to_a_dotted_word() {
         let token = passport_token(JTI);
 
-        assert!(is_token(&format!("  {token}\n")));
-        assert!(!is_token(&format!("name {token}")));
-        assert!(!is_token("CI Deploy"));
+        assert_eq!(
+            candidates(&format!("Token: {token}.")).collect::<Vec<_>>(),
+            [token.as_str()]
+        );
+        assert_eq!(
+            candidates(&format!("v1.2.{token}")).collect::<Vec<_>>(),
+            [token.as_str()]
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Token Saver for intratool: keeps a Personal Access Token the moment the page shows it.
 //!
-//! Pure logic (`base64url`, `jwt`, `record`, `store`) builds and tests natively; the rest is the
+//! Pure logic (`base64url`, `jwt`, `sanctum`, `recognise`, `record`, `store`) builds and tests natively; the rest is the
 //! browser side, wired to the extension's three loaders by the functions below.
 
 pub mod base64url;
@@ -10,8 +10,10 @@ pub mod dom;
 pub mod jwt;
 pub mod notice;
 pub mod popup;
+pub mod recognise;
 pub mod record;
 pub mod relay;
+pub mod sanctum;
 pub mod store;
 
 use wasm_bindgen::prelude::*;
@@ -19,8 +21,8 @@ use wasm_bindgen::prelude::*;
 /// Entry point of the content script. Never throws: an exception here would land in the host
 /// page's console.
 #[wasm_bindgen]
-pub fn start_content() {
-    let _ = content::start();
+pub async fn start_content() {
+    let _ = content::start().await;
 }
 
 /// Entry point of the toolbar popup.

@@ -1,6 +1,7 @@
 //! The saved record of one token, its storage key, and which tenant a host belongs to.
 
-use crate::jwt::{Claims, Found, TokenKind};
+use crate::jwt::Claims;
+use crate::recognise::{Found, TokenKind};
 use serde::{Deserialize, Serialize};
 
 /// Version of the record's shape, so a later release can recognise and migrate older records.
@@ -96,11 +97,11 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jwt::find;
     use crate::jwt::tests::{passport_token, JTI};
+    use crate::recognise::{find, Context};
 
     fn record(name: Option<&str>, host: &str) -> Option<TokenRecord> {
-        let found = find(&passport_token(JTI)).remove(0);
+        let found = find(&passport_token(JTI), Context::Page).remove(0);
         TokenRecord::new(found, name, host, 1.5e12)
     }
 

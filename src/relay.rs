@@ -3,7 +3,7 @@
 //! sends what the page shows here, and the same recogniser and store decide and save.
 
 use crate::chrome::{self, ChromeStore};
-use crate::jwt;
+use crate::recognise::{self, Context};
 use crate::record::TokenRecord;
 use crate::store::{self, Saved};
 use js_sys::Reflect;
@@ -38,7 +38,7 @@ pub async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue, JsValu
         .names
         .iter()
         .map(|n| n.trim())
-        .find(|n| !n.is_empty() && !jwt::is_token(n));
+        .find(|n| !n.is_empty() && !recognise::is_token(n));
     let mut notice = None;
     let now = js_sys::Date::now();
     for text in snapshot
@@ -47,7 +47,7 @@ pub async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue, JsValu
         .take(MAX_TEXTS)
         .filter(|t| t.len() <= MAX_TEXT_BYTES)
     {
-        for hit in jwt::find(text) {
+        for hit in recognise::find(text, Context::Page) {
             let Some(record) = TokenRecord::new(hit, name, &host, now) else {
                 continue;
             };

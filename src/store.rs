@@ -130,8 +130,8 @@ impl TokenStore for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jwt::find;
     use crate::jwt::tests::{passport_token, JTI};
+    use crate::recognise::{find, Context as Seen};
     use std::future::Future;
     use std::pin::pin;
     use std::task::{Context, Poll, Waker};
@@ -145,7 +145,7 @@ mod tests {
     }
 
     fn record(jti: &str, name: &str, at: f64) -> TokenRecord {
-        let found = find(&passport_token(jti)).remove(0);
+        let found = find(&passport_token(jti), Seen::Page).remove(0);
         TokenRecord::new(found, Some(name), "acme.intratool.de", at).unwrap()
     }
 

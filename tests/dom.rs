@@ -2,8 +2,10 @@
 //! Runs under wasm-bindgen-test in headless Chromium and Firefox (`./build.sh test`).
 #![cfg(target_arch = "wasm32")]
 
-use token_saver::jwt;
+use js_sys::WeakSet;
+use token_saver::dom::Scan;
 use token_saver::notice::{self, Outcome};
+use token_saver::recognise::{self, Context};
 use token_saver::record::TokenRecord;
 use token_saver::{dom, popup};
 use wasm_bindgen::JsCast;
@@ -36,9 +38,10 @@ fn page(html: &str) -> Element {
 }
 
 fn found_in(root: &Element) -> Vec<String> {
-    let mut found = Vec::new();
-    dom::tokens_in(root, &mut found);
-    found.into_iter().map(|f| f.token).collect()
+    let typed = WeakSet::new();
+    let mut scan = Scan::new(usize::MAX, &typed);
+    scan.node(root);
+    scan.found.into_iter().map(|f| f.token).collect()
 }
 
 fn query(root: &Element, selector: &str) -> Element {
@@ -53,9 +56,10 @@ fn finds_a_token_set_only_as_a_field_value() {
     area.set_value(token());
 
     assert_eq!(found_in(&root), [token()]);
-    let mut polled = Vec::new();
-    dom::field_tokens(&document(), &mut polled);
-    assert_eq!(polled.len(), 1);
+    let typed = WeakSet::new();
+    let mut polled = Scan::new(usize::MAX, &typed);
+    polled.fields(&document());
+    assert_eq!(polled.found.len(), 1);
 }
 
 #[wasm_bindgen_test]
@@ -98,6 +102,50 @@ fn never_reads_hidden_inputs_attributes_scripts_or_password_fields() {
     ));
 
     assert!(found_in(&root).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn finds_a_token_inside_an_open_shadow_root_and_reports_the_root() {
+    let root = page(r#"<token-widget></token-widget>"#);
+    let host = query(&root, "token-widget");
+    let shadow = host
+        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+        .unwrap();
+    let code = document().create_element("code").unwrap();
+    code.set_text_content(Some(token()));
+    shadow.append_child(&code).unwrap();
+    let typed = WeakSet::new();
+    let mut scan = Scan::new(usize::MAX, &typed);
+
+    scan.node(&root);
+
+    assert_eq!(scan.found.len(), 1);
+    assert_eq!(scan.shadow_roots.len(), 1);
+}
+
+#[wasm_bindgen_test]
+fn skips_a_field_the_person_typed_into() {
+    let root = page(r#"<input id="t" type="text">"#);
+    let input: web_sys::HtmlInputElement = query(&root, "#t").dyn_into().unwrap();
+    input.set_value(token());
+    let typed = WeakSet::new();
+    typed.add(&input);
+    let mut scan = Scan::new(usize::MAX, &typed);
+
+    scan.node(&root);
+
+    assert!(scan.found.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn a_scan_stops_when_its_budget_is_spent() {
+    let root = page(&"<p>x</p>".repeat(100));
+    let typed = WeakSet::new();
+    let mut scan = Scan::new(50, &typed);
+
+    scan.node(&root);
+
+    assert!(scan.exhausted);
 }
 
 #[wasm_bindgen_test]
@@ -146,7 +194,7 @@ fn the_notice_shows_text_in_a_shadow_root_the_page_cannot_hide() {
 #[wasm_bindgen_test]
 fn the_popup_lists_records_as_text_only() {
     let root = page(r#"<p id="empty" hidden></p><ul id="tokens"></ul>"#);
-    let found = jwt::find(token()).remove(0);
+    let found = recognise::find(token(), Context::Page).remove(0);
     let name = r#"<img src=x onerror="alert(1)">"#;
     let record = TokenRecord::new(found, Some(name), "acme.intratool.de", 1.7e12).unwrap();
 

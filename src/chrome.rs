@@ -86,6 +86,17 @@ async fn read_items(keys: &JsValue) -> Result<Object, StoreError> {
         .map_err(|_| StoreError::Unreadable("storage answered with no object".into()))
 }
 
+/// Waits `ms` milliseconds; how the content script pauses between retries.
+pub async fn sleep(ms: u32) {
+    let wait = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = JsFuture::from(wait).await;
+}
+
 /// `chrome.storage.local`, the extension's own storage: pages cannot read it.
 pub struct ChromeStore;
 
@@ -132,6 +143,9 @@ fn classify(error: JsValue) -> StoreError {
         || error.is_instance_of::<js_sys::TypeError>() && text.contains("undefined");
     if gone {
         StoreError::ContextInvalidated
+    } else if text.to_ascii_lowercase().contains("quota") {
+        // Chromium: "QUOTA_BYTES quota exceeded"; Firefox: "…exceeded its quota limitations".
+        StoreError::Full
     } else {
         StoreError::Rejected(text)
     }

@@ -385,7 +385,7 @@ impl Watcher {
             .push((record.key(), record.clone()));
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let outcome = store::save(&ChromeStore, &record).await;
+            let outcome = store::save_retrying(&ChromeStore, &record, chrome::sleep).await;
             this.in_flight
                 .borrow_mut()
                 .retain(|(_, r)| r.token != record.token);
@@ -403,6 +403,7 @@ impl Watcher {
 
     fn report(&self, record: &TokenRecord, outcome: Result<Saved, StoreError>) {
         let texts = &self.texts;
+        let failed = outcome.is_err();
         let (kind, text) = match outcome {
             Ok(Saved::Existing(_)) => return,
             Ok(Saved::New(_)) if record.name.is_empty() => {
@@ -416,6 +417,7 @@ impl Watcher {
         };
         // Nothing else can be done if the page will not take our element; saying so in the
         // page's console would only tell the page about us.
-        let _ = notice::show(&self.document, kind, &text, &texts.close);
+        let token = failed.then_some(record.token.as_str());
+        let _ = notice::show(&self.document, kind, &text, &texts.close, token);
     }
 }

@@ -105,6 +105,10 @@ impl<'a> Scan<'a> {
     fn element(&mut self, element: &Element) {
         self.field(element);
         if let Some(shadow) = element.shadow_root() {
+            // Our own note may hold a token we could not save; it is not the page's.
+            if element.local_name() == crate::notice::TAG {
+                return;
+            }
             self.shadow_roots.push(shadow.clone());
             self.node(&shadow);
         }

@@ -25,6 +25,9 @@ const BOX_STYLE: &str = "
 .failed { background: #b91c1c; color: #fff; font-size: 17px; font-weight: 600;
   border: 3px solid #fff; outline: 3px solid #b91c1c; }
 p { margin: 0; flex: 1; }
+textarea { display: block; width: 100%; box-sizing: border-box; margin-top: 8px;
+  font: 12px/1.3 ui-monospace, monospace; color: #111; background: #fff; border: 0;
+  border-radius: 4px; padding: 6px; resize: vertical; word-break: break-all; }
 button { font: inherit; font-size: 13px; cursor: pointer; border: 1px solid currentColor;
   background: transparent; color: inherit; border-radius: 4px; padding: 2px 8px; }";
 
@@ -45,7 +48,15 @@ impl Outcome {
 }
 
 /// Shows `text` on the page, replacing any earlier notice of ours. `close` labels the button.
-pub fn show(document: &Document, outcome: Outcome, text: &str, close: &str) -> Result<(), JsValue> {
+/// A failure also shows `token`, selectable, so the person can copy it from our note even if
+/// the page has moved on.
+pub fn show(
+    document: &Document,
+    outcome: Outcome,
+    text: &str,
+    close: &str,
+    token: Option<&str>,
+) -> Result<(), JsValue> {
     for old in elements(document)? {
         old.remove();
     }
@@ -70,6 +81,21 @@ pub fn show(document: &Document, outcome: Outcome, text: &str, close: &str) -> R
     let button = document.create_element("button")?;
     button.set_text_content(Some(close));
     panel.append_with_node_2(&message, &button)?;
+    if let Some(token) = token.filter(|_| outcome == Outcome::Failed) {
+        let field: web_sys::HtmlTextAreaElement =
+            document.create_element("textarea")?.dyn_into()?;
+        field.set_read_only(true);
+        field.set_rows(4);
+        field.set_value(token);
+        message.append_child(&field)?;
+        let select = Closure::<dyn FnMut()>::new({
+            let field = field.clone();
+            move || field.select()
+        });
+        field.add_event_listener_with_callback("focus", select.as_ref().unchecked_ref())?;
+        // Lives as long as the field, which goes when the note is closed.
+        select.forget();
+    }
     shadow.append_with_node_2(&style, &panel)?;
 
     let target = host.clone();

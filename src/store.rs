@@ -13,10 +13,12 @@ const MAX_KEY_SUFFIX: u32 = 8;
 /// Why a store could not do what was asked.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreError {
-    /// The extension was reloaded or updated while the page stayed open; only a reload of the
-    /// page reconnects it.
+    /// The extension was reloaded or updated while the page stayed open; this page can no longer
+    /// reach its storage.
     ContextInvalidated,
-    /// The browser refused the read or write (quota, disk, policy); carries its message.
+    /// The extension's storage quota is used up; nothing was written.
+    Full,
+    /// The browser refused the read or write (disk, policy); carries its message.
     Rejected(String),
     /// A value came back that we did not write, or in a shape we cannot read.
     Unreadable(String),
@@ -26,8 +28,11 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::ContextInvalidated => {
-                f.write_str("the extension was updated or reloaded; reload this page")
+                f.write_str("the extension was updated or reloaded while this page was open")
             }
+            StoreError::Full => f.write_str(
+                "the extension's storage is full; export your tokens and remove old ones",
+            ),
             StoreError::Rejected(why) => write!(f, "the browser refused to store it: {why}"),
             StoreError::Unreadable(why) => write!(f, "stored data could not be read: {why}"),
         }
@@ -47,6 +52,41 @@ pub trait TokenStore {
     async fn get(&self, key: &str) -> Result<Option<TokenRecord>, StoreError>;
     async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError>;
     async fn list(&self) -> Result<Listing, StoreError>;
+}
+
+impl StoreError {
+    /// Whether trying again may help: a refused write may be a passing hiccup of the browser's
+    /// storage, but a full store or a dead extension context stays that way.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Rejected(_) | StoreError::Unreadable(_))
+    }
+}
+
+/// Pauses before each retry of a transient failure, in milliseconds.
+pub const RETRY_PAUSES_MS: [u32; 3] = [50, 250, 1_000];
+
+/// [`save`], retried after each pause in [`RETRY_PAUSES_MS`] while the failure is transient.
+/// `pause` waits the given number of milliseconds.
+pub async fn save_retrying<P, F>(
+    store: &impl TokenStore,
+    record: &TokenRecord,
+    pause: P,
+) -> Result<Saved, StoreError>
+where
+    P: Fn(u32) -> F,
+    F: std::future::Future<Output = ()>,
+{
+    let mut outcome = save(store, record).await;
+    for ms in RETRY_PAUSES_MS {
+        match &outcome {
+            Err(error) if error.is_transient() => {
+                pause(ms).await;
+                outcome = save(store, record).await;
+            }
+            _ => break,
+        }
+    }
+    outcome
 }
 
 /// What [`save`] did.
@@ -99,6 +139,15 @@ pub fn newest_first(mut records: Vec<(String, TokenRecord)>) -> Vec<(String, Tok
 #[derive(Default)]
 pub struct MemoryStore {
     entries: RefCell<BTreeMap<String, TokenRecord>>,
+    /// Errors the next writes fail with, first one first; for tests of failure handling.
+    failures: RefCell<Vec<StoreError>>,
+}
+
+impl MemoryStore {
+    /// Makes the next writes fail with `errors`, in order.
+    pub fn fail_writes(&self, errors: impl IntoIterator<Item = StoreError>) {
+        self.failures.borrow_mut().extend(errors);
+    }
 }
 
 impl TokenStore for MemoryStore {
@@ -107,6 +156,10 @@ impl TokenStore for MemoryStore {
     }
 
     async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError> {
+        let mut failures = self.failures.borrow_mut();
+        if !failures.is_empty() {
+            return Err(failures.remove(0));
+        }
         self.entries
             .borrow_mut()
             .insert(key.to_owned(), record.clone());
@@ -184,6 +237,49 @@ mod tests {
 
         assert_eq!(saved, Ok(Saved::New(format!("token:{JTI}~1"))));
         assert_eq!(ready(store.list()).unwrap().records.len(), 2);
+    }
+
+    fn no_pause(_ms: u32) -> std::future::Ready<()> {
+        std::future::ready(())
+    }
+
+    #[test]
+    fn a_transient_failure_is_retried_until_the_write_reads_back() {
+        let store = MemoryStore::default();
+        store.fail_writes([
+            StoreError::Rejected("IO error".into()),
+            StoreError::Rejected("busy".into()),
+        ]);
+
+        let saved = ready(save_retrying(&store, &record(JTI, "CI", 1.0), no_pause));
+
+        assert_eq!(saved, Ok(Saved::New(format!("token:{JTI}"))));
+    }
+
+    #[test]
+    fn a_lasting_failure_is_reported_after_the_last_retry() {
+        let store = MemoryStore::default();
+        store.fail_writes(vec![
+            StoreError::Rejected("IO error".into());
+            RETRY_PAUSES_MS.len() + 1
+        ]);
+
+        let saved = ready(save_retrying(&store, &record(JTI, "CI", 1.0), no_pause));
+
+        assert_eq!(saved, Err(StoreError::Rejected("IO error".into())));
+        assert!(ready(store.list()).unwrap().records.is_empty());
+    }
+
+    #[test]
+    fn a_full_store_or_dead_context_is_not_retried() {
+        for error in [StoreError::Full, StoreError::ContextInvalidated] {
+            let store = MemoryStore::default();
+            store.fail_writes([error.clone()]);
+
+            let saved = ready(save_retrying(&store, &record(JTI, "CI", 1.0), no_pause));
+
+            assert_eq!(saved, Err(error));
+        }
     }
 
     #[test]

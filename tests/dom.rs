@@ -166,8 +166,15 @@ fn the_notice_shows_text_in_a_shadow_root_the_page_cannot_hide() {
     let root = page("<style>token-saver-notice, div, p { display: none !important; }</style>");
     let document = document();
 
-    notice::show(&document, Outcome::Saved, "<b>saved</b>", "Close").unwrap();
-    notice::show(&document, Outcome::Failed, "NOT saved", "Close").unwrap();
+    notice::show(&document, Outcome::Saved, "<b>saved</b>", "Close", None).unwrap();
+    notice::show(
+        &document,
+        Outcome::Failed,
+        "NOT saved",
+        "Close",
+        Some(token()),
+    )
+    .unwrap();
 
     let shown = document.query_selector_all(notice::TAG).unwrap();
     assert_eq!(shown.length(), 1, "a new notice replaces the old one");

@@ -3,6 +3,7 @@
 //! Pure logic (`base64url`, `jwt`, `sanctum`, `recognise`, `record`, `store`) builds and tests natively; the rest is the
 //! browser side, wired to the extension's three loaders by the functions below.
 
+pub mod backup;
 pub mod base64url;
 pub mod chrome;
 pub mod content;

@@ -1,11 +1,13 @@
 //! The toolbar popup: saved tokens newest first, each with a copy button.
 
+mod backup_view;
+
 use crate::chrome::{self, ChromeStore};
 use crate::record::TokenRecord;
 use crate::store::{newest_first, TokenStore};
 use js_sys::{Date, Object, Reflect};
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event};
@@ -13,20 +15,45 @@ use web_sys::{Document, Element, Event};
 /// How long "Copied" stays on a button before it reads "Copy" again.
 const FEEDBACK_MS: i32 = 1_500;
 
-/// Fills the popup from storage.
+thread_local! {
+    /// Token of each listed row, by storage key; the copy handler's lookup.
+    static TOKENS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Fills the popup from storage. Opened with `?view=tab` it is the page for export and import,
+/// which needs a tab: Firefox closes a popup when a file chooser opens.
 pub async fn start() -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
     translate(&document)?;
-    let status = by_id(&document, "status")?;
+    let in_tab = window.location().search()?.contains("view=tab");
+    by_id(&document, "manage")?.toggle_attribute_with_force("hidden", in_tab)?;
+    by_id(&document, "backup")?.toggle_attribute_with_force("hidden", !in_tab)?;
+    if in_tab {
+        document
+            .document_element()
+            .ok_or("no root")?
+            .set_class_name("tab");
+        backup_view::install(&document)?;
+    }
+    let on_click = Closure::<dyn FnMut(Event)>::new(|event: Event| copy(&event));
+    by_id(&document, "tokens")?
+        .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())?;
+    // The popup's lifetime is the listener's: it goes when the popup closes.
+    on_click.forget();
+    refresh(&document).await
+}
+
+/// Lists what storage holds now, and says so when some of it cannot be read.
+pub async fn refresh(document: &Document) -> Result<(), JsValue> {
+    let status = by_id(document, "status")?;
     match ChromeStore.list().await {
         Ok(listing) => {
-            if listing.unreadable > 0 {
-                let count = listing.unreadable.to_string();
-                status.set_text_content(Some(&chrome::message("popupUnreadable", &[&count])));
-            }
-            render(&document, &newest_first(listing.records))
+            let unreadable = listing.unreadable.to_string();
+            let note = (listing.unreadable > 0)
+                .then(|| chrome::message("popupUnreadable", &[&unreadable]));
+            status.set_text_content(note.as_deref());
+            render(document, &newest_first(listing.records))
         }
         Err(error) => {
             let reason = error.to_string();
@@ -49,17 +76,12 @@ pub fn render(document: &Document, records: &[(String, TokenRecord)]) -> Result<
         let row = item(document, key, record, &language)?;
         list.append_with_node_1(&row)?;
     }
-    let tokens: HashMap<String, String> = records
-        .iter()
-        .map(|(key, record)| (key.clone(), record.token.clone()))
-        .collect();
-    let on_click = Closure::<dyn FnMut(Event)>::new({
-        let tokens = Rc::new(tokens);
-        move |event: Event| copy(&event, &tokens)
+    TOKENS.with(|tokens| {
+        *tokens.borrow_mut() = records
+            .iter()
+            .map(|(key, record)| (key.clone(), record.token.clone()))
+            .collect();
     });
-    list.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())?;
-    // The popup's lifetime is the listener's: it goes when the popup closes.
-    on_click.forget();
     Ok(())
 }
 
@@ -99,7 +121,7 @@ fn item(
 }
 
 /// Copies the token of the clicked row and says so on its button.
-fn copy(event: &Event, tokens: &HashMap<String, String>) {
+fn copy(event: &Event) {
     let Some(button) = event
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
@@ -112,7 +134,7 @@ fn copy(event: &Event, tokens: &HashMap<String, String>) {
         .ok()
         .flatten()
         .and_then(|li| li.get_attribute("data-key"));
-    let Some(token) = key.and_then(|key| tokens.get(&key).cloned()) else {
+    let Some(token) = key.and_then(|key| TOKENS.with(|t| t.borrow().get(&key).cloned())) else {
         return;
     };
     let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
@@ -168,7 +190,7 @@ fn append_text(
     parent.append_with_node_1(&element)
 }
 
-fn by_id(document: &Document, id: &str) -> Result<Element, JsValue> {
+pub(crate) fn by_id(document: &Document, id: &str) -> Result<Element, JsValue> {
     document
         .get_element_by_id(id)
         .ok_or_else(|| JsValue::from_str(&format!("popup.html has no #{id}")))

@@ -4,7 +4,7 @@
 //! Firefox content script `js_sys::global()` is the page's window, which has no `chrome`, but the
 //! generated glue runs in the content script's own scope, which does.
 
-use crate::record::{TokenRecord, KEY_PREFIX};
+use crate::record::{TokenRecord, KEY_PREFIX, SCHEMA_VERSION};
 use crate::store::{Listing, StoreError, TokenStore};
 use js_sys::{Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
@@ -120,9 +120,11 @@ impl TokenStore for ChromeStore {
             if !key.starts_with(KEY_PREFIX) {
                 continue;
             }
-            match serde_wasm_bindgen::from_value(entry.get(1)) {
-                Ok(record) => listing.records.push((key, record)),
-                Err(_) => listing.unreadable += 1,
+            // A record from a newer version may mean something else in fields we know; it is
+            // counted, never guessed at and never deleted.
+            match serde_wasm_bindgen::from_value::<TokenRecord>(entry.get(1)) {
+                Ok(record) if record.v <= SCHEMA_VERSION => listing.records.push((key, record)),
+                _ => listing.unreadable += 1,
             }
         }
         Ok(listing)

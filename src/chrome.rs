@@ -20,6 +20,9 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = set)]
     fn local_set(items: &Object) -> Result<Promise, JsValue>;
 
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = getBytesInUse)]
+    fn local_bytes_in_use(keys: &JsValue) -> Result<Promise, JsValue>;
+
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = remove)]
     fn local_remove(keys: &str) -> Result<Promise, JsValue>;
 
@@ -84,6 +87,23 @@ async fn read_items(keys: &JsValue) -> Result<Object, StoreError> {
     items
         .dyn_into()
         .map_err(|_| StoreError::Unreadable("storage answered with no object".into()))
+}
+
+/// How full the extension's storage is, from 0 to 1; `None` where the browser sets no quota
+/// (Firefox) or cannot say.
+pub async fn storage_fill() -> Option<f64> {
+    let storage = Reflect::get(&js_sys::global(), &"chrome".into())
+        .and_then(|c| Reflect::get(&c, &"storage".into()))
+        .and_then(|s| Reflect::get(&s, &"local".into()))
+        .ok()?;
+    let quota = Reflect::get(&storage, &"QUOTA_BYTES".into())
+        .ok()?
+        .as_f64()?;
+    let used = JsFuture::from(local_bytes_in_use(&JsValue::NULL).ok()?)
+        .await
+        .ok()?
+        .as_f64()?;
+    Some(used / quota)
 }
 
 /// Waits `ms` milliseconds; how the content script pauses between retries.

@@ -12,6 +12,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event};
 
+/// From this share of the browser's storage quota on, the popup warns that new tokens may not
+/// fit; a token is about 2 KB, so 5% of Chromium's 10 MB leaves room for hundreds more.
+const NEARLY_FULL: f64 = 0.95;
+
 /// How long "Copied" stays on a button before it reads "Copy" again.
 const FEEDBACK_MS: i32 = 1_500;
 
@@ -50,9 +54,17 @@ pub async fn refresh(document: &Document) -> Result<(), JsValue> {
     match ChromeStore.list().await {
         Ok(listing) => {
             let unreadable = listing.unreadable.to_string();
-            let note = (listing.unreadable > 0)
-                .then(|| chrome::message("popupUnreadable", &[&unreadable]));
-            status.set_text_content(note.as_deref());
+            let mut notes = Vec::new();
+            if listing.unreadable > 0 {
+                notes.push(chrome::message("popupUnreadable", &[&unreadable]));
+            }
+            if chrome::storage_fill()
+                .await
+                .is_some_and(|fill| fill >= NEARLY_FULL)
+            {
+                notes.push(chrome::message("popupNearlyFull", &[]));
+            }
+            status.set_text_content(Some(&notes.join(" ")));
             render(document, &newest_first(listing.records))
         }
         Err(error) => {

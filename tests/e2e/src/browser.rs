@@ -11,6 +11,7 @@ use crate::driver::Driver;
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::server::HOSTS;
+use crate::storage::token_records;
 use crate::wait::wait_until;
 use crate::webdriver::{keys, Session};
 
@@ -108,6 +109,20 @@ impl Browser {
     /// Everything in the extension's `chrome.storage.local`, read from one of its own pages.
     pub fn storage_dump(&self) -> Result<Value> {
         self.in_extension_tab("popup.html", read_storage)
+    }
+
+    /// The storage dump once it holds a token record for `token`.
+    ///
+    /// For pages that may be gone before a notice could be seen; each look opens a tab.
+    pub fn wait_for_saved(&self, token: &str, timeout: Duration) -> Result<Value> {
+        let what = format!("a saved record of {token}");
+        wait_until(&what, timeout, || {
+            let dump = self.storage_dump()?;
+            let saved = token_records(&dump)
+                .iter()
+                .any(|record| record["token"] == token);
+            Ok(saved.then_some(dump))
+        })
     }
 
     /// Opens the popup page in a new tab and switches to it; returns the previous tab's handle.

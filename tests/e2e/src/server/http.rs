@@ -46,6 +46,15 @@ impl Request {
             .find_map(|(key, value)| (key == name).then_some(value))
     }
 
+    /// A field of an `application/x-www-form-urlencoded` body, decoded.
+    pub fn form(&self, name: &str) -> Option<String> {
+        let body = String::from_utf8_lossy(&self.body);
+        body.split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| form_decode(key) == name)
+            .map(|(_, value)| form_decode(value))
+    }
+
     /// A header's value, matched case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -86,6 +95,30 @@ fn read_body(reader: &mut impl BufRead, length: usize) -> io::Result<Vec<u8>> {
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
     Ok(body)
+}
+
+/// Undoes a browser's form encoding: `+` for space and `%XX` for other bytes.
+fn form_decode(encoded: &str) -> String {
+    let raw = encoded.as_bytes();
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut at = 0;
+    while at < raw.len() {
+        let escaped = raw
+            .get(at + 1..at + 3)
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (raw[at], escaped) {
+            (b'%', Some(byte)) => {
+                bytes.push(byte);
+                at += 3;
+                continue;
+            }
+            (b'+', _) => bytes.push(b' '),
+            (other, _) => bytes.push(other),
+        }
+        at += 1;
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn invalid(message: String) -> io::Error {
@@ -143,6 +176,8 @@ impl Response {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
         419 => "Page Expired",
@@ -168,6 +203,21 @@ mod tests {
         assert_eq!(request.query("delay_ms"), Some("250"));
         assert_eq!(request.header("HOST"), Some("acme.intratool.de:4443"));
         assert_eq!(request.body, b"{\"name\":\"Demo\"}");
+    }
+
+    #[test]
+    fn decodes_form_fields_as_browsers_encode_them() {
+        let raw = "POST /profil/oauth/classic/ HTTP/1.1\r\nContent-Length: 46\r\n\r\n\
+                   _token=a%2Bb&name=Zeiterfassung+%C3%9Cbersicht";
+
+        let request = Request::read(&mut raw.as_bytes()).unwrap().unwrap();
+
+        assert_eq!(request.form("_token").as_deref(), Some("a+b"));
+        assert_eq!(
+            request.form("name").as_deref(),
+            Some("Zeiterfassung Übersicht")
+        );
+        assert_eq!(request.form("missing"), None);
     }
 
     #[test]

@@ -1,8 +1,13 @@
 //! A local HTTPS replica of an intratool tenant: accepts connections, one thread each.
 
+mod classic;
+mod decoys;
+mod hs256;
 mod http;
+mod kind;
 pub mod passport;
 mod routes;
+mod sanctum;
 mod tls;
 
 use std::io::BufReader;
@@ -10,17 +15,25 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 use crate::error::Result;
 use crate::paths;
 use crate::random;
+use crate::wait::wait_until;
+
+pub use classic::PATH as CLASSIC_PATH;
+pub use decoys::{Decoy, Decoys};
+pub use kind::TokenKind;
 
 /// The tenant host names tests use; browsers map exactly these (Firefox) or all of
 /// `*.intratool.de` (Chromium) to 127.0.0.1.
 pub const HOSTS: [&str; 2] = ["acme.intratool.de", "beta.intratool.de"];
+
+/// Database ids of new tokens start here; the pages list a few older ones.
+const FIRST_ROW_ID: u64 = 17;
 
 /// A token the replica issued, for comparing with what the extension saved.
 #[derive(Clone, Debug)]
@@ -29,17 +42,46 @@ pub struct Issued {
     pub host: String,
     /// The name typed into the form.
     pub name: String,
-    /// Passport's 80-hex token id.
+    /// Which kind of secret this is.
+    pub kind: TokenKind,
+    /// Passport's 80-hex token id; for the other kinds the database row id.
     pub id: String,
-    /// The JWT the page showed.
+    /// The secret the page showed.
     pub token: String,
+}
+
+impl Issued {
+    /// The tenant part of the host, e.g. `acme`.
+    pub fn tenant(&self) -> &str {
+        self.host.split('.').next().unwrap_or_default()
+    }
 }
 
 /// What request handlers share.
 struct State {
     csrf_token: String,
     fixtures: std::path::PathBuf,
+    decoys: Decoys,
     issued: Mutex<Vec<Issued>>,
+    flash: classic::Flash,
+}
+
+impl State {
+    /// Issues a token of `kind` named `name` to the host `request` came to, and records it.
+    fn issue(&self, kind: TokenKind, request: &http::Request, name: &str, prefix: &str) -> Issued {
+        let mut issued = lock(&self.issued);
+        let row = FIRST_ROW_ID + issued.len() as u64;
+        let minted = kind::mint(kind, row, prefix, SystemTime::now());
+        let new = Issued {
+            host: routes::request_host(request),
+            name: name.to_owned(),
+            kind,
+            id: minted.id,
+            token: minted.token,
+        };
+        issued.push(new.clone());
+        new
+    }
 }
 
 /// A running replica; stops accepting on drop.
@@ -59,7 +101,9 @@ impl Server {
             // Laravel's session CSRF token: a secret on the page the extension must leave alone.
             csrf_token: random::alphanumeric(40),
             fixtures: paths::fixtures_dir(),
+            decoys: Decoys::new(SystemTime::now()),
             issued: Mutex::new(Vec::new()),
+            flash: classic::Flash::default(),
         });
         let stopping = Arc::new(AtomicBool::new(false));
         let addr = listener.local_addr()?;
@@ -93,6 +137,17 @@ impl Server {
     /// Every token issued so far, oldest first.
     pub fn issued(&self) -> Vec<Issued> {
         lock(&self.state.issued).clone()
+    }
+
+    /// The token issued as number `index` (from 0), once the server has issued it.
+    pub fn wait_for_issued(&self, index: usize, timeout: Duration) -> Result<Issued> {
+        let what = format!("the replica to issue token number {}", index + 1);
+        wait_until(&what, timeout, || Ok(self.issued().get(index).cloned()))
+    }
+
+    /// What the decoy page shows that must never be saved, and a token for a test to type.
+    pub fn decoys(&self) -> &Decoys {
+        &self.state.decoys
     }
 }
 

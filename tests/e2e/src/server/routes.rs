@@ -1,28 +1,45 @@
-//! What the replica answers: fixture pages, and Passport's endpoint that creates a token.
+//! What the replica answers: fixture pages, the classic form page, and Passport's endpoint that
+//! creates a token.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use super::classic;
 use super::http::{Request, Response};
-use super::{lock, passport, Issued, State};
+use super::kind::TokenKind;
+use super::{passport, Issued, State};
 
 /// The header `?csp=strict` adds: page scripts only from the page's own origin, no inline code.
 const STRICT_CSP: &str = "script-src 'self'";
 
+/// The page-cost benchmark's page, also served where the content script is active.
+const BENCH_PAGE: &str = "/bench/";
+const BENCH_PAGE_ON_TOKEN_PATH: &str = "/profil/oauth/bench/";
+
 pub(super) fn respond(request: &Request, state: &State) -> Response {
     match (request.method.as_str(), request.path.as_str()) {
         ("POST", "/oauth/personal-access-tokens") => create_token(request, state),
-        ("GET", path) => fixture(path, request, state),
+        ("GET", classic::PATH) => classic::page(request, state),
+        ("POST", classic::PATH) => classic::create(request, state),
+        ("GET", BENCH_PAGE_ON_TOKEN_PATH) => fixture(BENCH_PAGE, request, state, &[]),
+        ("GET", path) => fixture(path, request, state, &[]),
         _ => Response::text(405, "method not allowed"),
     }
 }
 
 /// Serves a file under the fixtures folder; a path ending in `/` means its `index.html`.
-fn fixture(path: &str, request: &Request, state: &State) -> Response {
+///
+/// HTML gets its placeholders filled: the CSRF token, the decoys, and `extra`.
+pub(super) fn fixture(
+    path: &str,
+    request: &Request,
+    state: &State,
+    extra: &[(&str, &str)],
+) -> Response {
     let Some(file) = fixture_file(&state.fixtures, path) else {
         return Response::text(404, "not found");
     };
@@ -31,9 +48,11 @@ fn fixture(path: &str, request: &Request, state: &State) -> Response {
     };
     let content_type = content_type(&file);
     let body = if content_type.starts_with("text/html") {
-        let page = String::from_utf8_lossy(&bytes);
-        page.replace("{{csrf_token}}", &state.csrf_token)
-            .into_bytes()
+        let mut page = String::from_utf8_lossy(&bytes).replace("{{csrf_token}}", &state.csrf_token);
+        for (placeholder, value) in extra {
+            page = page.replace(placeholder, value);
+        }
+        state.decoys.fill(&page).into_bytes()
     } else {
         bytes
     };
@@ -68,10 +87,16 @@ fn content_type(file: &Path) -> &'static str {
 }
 
 /// `POST /oauth/personal-access-tokens`, answered the way Passport's controller does.
+///
+/// `?token_kind=sanctum|hs256` (and `sanctum_prefix=`) hand out another kind of secret in the
+/// same answer, so one page script can show every kind.
 fn create_token(request: &Request, state: &State) -> Response {
     if request.header("x-csrf-token") != Some(state.csrf_token.as_str()) {
         return Response::json(419, &json!({ "message": "CSRF token mismatch." }));
     }
+    let Some(kind) = TokenKind::from_param(request.query("token_kind")) else {
+        return Response::json(400, &json!({ "message": "unknown token_kind" }));
+    };
     let Some(name) = requested_name(&request.body) else {
         let required = "Das Feld Name muss ausgefüllt sein.";
         let errors = json!({ "message": required, "errors": { "name": [required] } });
@@ -80,16 +105,9 @@ fn create_token(request: &Request, state: &State) -> Response {
     if let Some(delay) = request.query("delay_ms").and_then(|ms| ms.parse().ok()) {
         thread::sleep(Duration::from_millis(delay));
     }
-    let minted = passport::mint(SystemTime::now());
-    let issued = Issued {
-        host: request_host(request),
-        name,
-        id: minted.id,
-        token: minted.jwt,
-    };
-    let body = created_body(&issued);
-    lock(&state.issued).push(issued);
-    Response::json(200, &body)
+    let prefix = request.query("sanctum_prefix").unwrap_or_default();
+    let issued = state.issue(kind, request, &name, prefix);
+    Response::json(200, &created_body(&issued))
 }
 
 fn requested_name(body: &[u8]) -> Option<String> {
@@ -98,7 +116,8 @@ fn requested_name(body: &[u8]) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
-fn request_host(request: &Request) -> String {
+/// The `Host` a request came to, without port.
+pub(super) fn request_host(request: &Request) -> String {
     let host = request.header("host").unwrap_or_default();
     host.split(':').next().unwrap_or_default().to_owned()
 }

@@ -26,7 +26,7 @@ function relay() {
   };
   const send = () => {
     queued = false;
-    const texts = [document.body.innerText, ...values(document, typed)];
+    const texts = [document.body?.innerText ?? '', ...values(document, typed)];
     if (texts.join('\0') === last) return;
     last = texts.join('\0');
     chrome.runtime.sendMessage({ texts, names }).then((notice) => notice && show(notice), () => {});

@@ -37,6 +37,9 @@ const NEW_SECRET_WINDOW_MS: f64 = 2.0 * 60.0 * 1000.0;
 /// It also bounds how long a name waits in storage across a form post and redirect.
 const NAME_TTL_MS: f64 = 5.0 * 60.0 * 1000.0;
 
+/// Hidden token holders we keep an eye on; a page with more is not showing one new token.
+const MAX_HIDDEN: usize = 64;
+
 /// Nodes one mutation batch may visit. A page that changes more than this at once gets one full
 /// pass shortly after instead, so a busy page cannot make us walk it on every change.
 const BATCH_BUDGET: usize = 20_000;
@@ -111,6 +114,9 @@ struct Watcher {
     handled: RefCell<HashSet<String>>,
     /// Strings that count only as a new secret but were on the page before any "Erstellen".
     baseline: RefCell<HashSet<String>>,
+    /// Text nodes and fields that hold a token the page does not show yet; looked at again when
+    /// an attribute changes or on the next tick, instead of rescanning whole subtrees.
+    hidden: RefCell<Vec<Node>>,
     /// Records whose save has not completed; written once more as the page goes away.
     in_flight: RefCell<Vec<(String, TokenRecord)>>,
     typed: WeakSet,
@@ -137,18 +143,12 @@ pub async fn start() -> Result<(), JsValue> {
         return Ok(());
     }
     let document = window.document().ok_or("no document")?;
-    // Read before the first look at the page: after a form post, the token is already there.
-    let carried = chrome::read::<PendingName>(&pending_key(&host))
-        .await
-        .ok()
-        .flatten();
-
     let on_mutation = Closure::<dyn FnMut(Array)>::new(|records: Array| {
         with_watcher(|w| w.on_mutations(&records));
     });
     let watcher = Rc::new(Watcher {
         document: document.clone(),
-        host,
+        host: host.clone(),
         texts: Texts::load(),
         active: Cell::new(false),
         observer: MutationObserver::new(on_mutation.as_ref().unchecked_ref())?,
@@ -156,39 +156,54 @@ pub async fn start() -> Result<(), JsValue> {
         created_at: Cell::new(None),
         handled: RefCell::new(HashSet::new()),
         baseline: RefCell::new(HashSet::new()),
+        hidden: RefCell::new(Vec::new()),
         in_flight: RefCell::new(Vec::new()),
         typed: WeakSet::new(),
         shadow_roots: RefCell::new(Vec::new()),
         rescan_queued: Cell::new(false),
     });
-    if let Some(carried) = carried.filter(|p| Date::now() - p.at < NAME_TTL_MS) {
-        watcher.created_at.set(Some(carried.at));
-        *watcher.pending.borrow_mut() = Some(carried);
+    // A field that already has the focus may be mid-typing: what is in it is the person's.
+    if let Some(focused) = document
+        .active_element()
+        .filter(|e| dom::field_value(e).is_some())
+    {
+        watcher.typed.add(&focused);
     }
-
     let on_event =
         Closure::<dyn FnMut(Event)>::new(|event: Event| with_watcher(|w| w.on_event(&event)));
     let listener = on_event.as_ref().unchecked_ref();
-    // Capture phase: we read the name before the page's own handler clears the field.
-    for kind in ["click", "submit", "input"] {
+    // Listening before anything is awaited leaves no gap in which a click or keystroke goes
+    // unseen. Capture phase: we read the name before the page's own handler clears the field.
+    for kind in ["click", "submit", "input", "DOMContentLoaded"] {
         document.add_event_listener_with_callback_and_bool(kind, listener, true)?;
     }
-    window.add_event_listener_with_callback("pagehide", listener)?;
+    for kind in ["load", "pagehide"] {
+        window.add_event_listener_with_callback(kind, listener)?;
+    }
     let on_tick = Closure::<dyn FnMut()>::new(|| with_watcher(|w| w.tick()));
-    window.set_interval_with_callback_and_timeout_and_arguments_0(
-        on_tick.as_ref().unchecked_ref(),
-        POLL_MS,
-    )?;
-
+    let tick: js_sys::Function = on_tick.as_ref().unchecked_ref::<js_sys::Function>().clone();
     RUNNING.with(|r| {
         let callbacks = Callbacks {
             _on_mutation: on_mutation,
             _on_event: on_event,
             _on_tick: on_tick,
         };
-        *r.borrow_mut() = Some((watcher, callbacks));
+        *r.borrow_mut() = Some((watcher.clone(), callbacks));
     });
-    with_watcher(|w| w.tick());
+
+    // Read before the first look at the page: after a form post, the token is already there.
+    let carried = chrome::read::<PendingName>(&pending_key(&host))
+        .await
+        .ok()
+        .flatten();
+    let fresh = carried.filter(|p| Date::now() - p.at < NAME_TTL_MS);
+    // A click during the read above is newer than anything carried over.
+    if let (Some(carried), None) = (fresh, watcher.created_at.get()) {
+        watcher.created_at.set(Some(carried.at));
+        *watcher.pending.borrow_mut() = Some(carried);
+    }
+    window.set_interval_with_callback_and_timeout_and_arguments_0(&tick, POLL_MS)?;
+    watcher.tick();
     Ok(())
 }
 
@@ -209,7 +224,11 @@ impl Watcher {
         match (self.active.get(), on_token_page()) {
             (false, true) => self.activate(),
             (true, false) => self.deactivate(),
-            (true, true) => self.poll_fields(),
+            (true, true) => {
+                self.poll_fields();
+                // Stylesheet changes reveal elements without any mutation record.
+                self.recheck_hidden();
+            }
             (false, false) => {}
         }
     }
@@ -244,19 +263,22 @@ impl Watcher {
     fn on_event(self: &Rc<Self>, event: &Event) {
         match event.type_().as_str() {
             "pagehide" => self.flush(),
+            // Custom elements attach their shadow roots when their scripts define them, which
+            // no mutation record reports: look for them once the page's scripts have run.
+            "DOMContentLoaded" | "load" if self.active.get() => self.full_scan(),
             "input" if event.is_trusted() => {
                 if let Some(target) = event.target() {
                     self.typed.add(target.unchecked_ref());
                 }
             }
-            "click" | "submit" if self.active.get() => self.remember_name(event),
+            "click" | "submit" if on_token_page() => self.remember_name(event),
             _ => {}
         }
     }
 
     /// On a click on a button or a form submission, remembers the nearest non-empty text field:
     /// that is the name the person gave the token they are creating.
-    fn remember_name(&self, event: &Event) {
+    fn remember_name(self: &Rc<Self>, event: &Event) {
         let Some(origin) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
         };
@@ -270,6 +292,10 @@ impl Watcher {
             name,
             at: Date::now(),
         };
+        // The answer may land in a shadow root that appeared since the last full pass.
+        if self.active.get() {
+            self.full_scan();
+        }
         self.created_at.set(Some(pending.at));
         // If the page posts a form and reloads, this is how the next page learns the name.
         let _ = chrome::start_write(&pending_key(&self.host), &pending);
@@ -281,31 +307,51 @@ impl Watcher {
             return;
         }
         let mut scan = Scan::new(BATCH_BUDGET, &self.typed);
-        let mut last: Option<Node> = None;
+        let mut revealing = false;
         for record in records.iter() {
             let record: MutationRecord = record.unchecked_into();
-            let Some(target) = record.target() else {
-                continue;
-            };
-            // Frameworks touch the same subtree many times in one batch; scan it once.
-            if last.as_ref().is_some_and(|l| l.contains(Some(&target))) {
-                continue;
-            }
-            if record.type_() == "childList" {
-                let added = record.added_nodes();
-                for node in (0..added.length()).filter_map(|i| added.item(i)) {
-                    scan.node(&node);
+            match record.type_().as_str() {
+                "childList" => {
+                    let added = record.added_nodes();
+                    for node in (0..added.length()).filter_map(|i| added.item(i)) {
+                        scan.node(&node);
+                    }
                 }
-            } else {
-                scan.node(&target);
-                last = Some(target);
+                "characterData" => {
+                    if let Some(target) = record.target() {
+                        scan.node(&target);
+                    }
+                }
+                // An attribute can only reveal what is already there, and what is there has
+                // been read: only the hidden token holders need a second look.
+                _ => revealing = true,
             }
             if scan.exhausted {
                 self.queue_full_scan();
                 break;
             }
         }
+        if revealing {
+            self.recheck_into(&mut scan);
+        }
         self.finish(scan);
+    }
+
+    fn recheck_hidden(self: &Rc<Self>) {
+        if self.hidden.borrow().is_empty() {
+            return;
+        }
+        let mut scan = Scan::new(BATCH_BUDGET, &self.typed);
+        self.recheck_into(&mut scan);
+        self.finish(scan);
+    }
+
+    fn recheck_into(&self, scan: &mut Scan) {
+        for node in self.hidden.take() {
+            if node.is_connected() {
+                scan.node(&node);
+            }
+        }
     }
 
     fn poll_fields(self: &Rc<Self>) {
@@ -338,6 +384,13 @@ impl Watcher {
     }
 
     fn finish(self: &Rc<Self>, scan: Scan) {
+        let mut hidden = self.hidden.borrow_mut();
+        for node in scan.hidden {
+            if hidden.len() < MAX_HIDDEN && !hidden.contains(&node) {
+                hidden.push(node);
+            }
+        }
+        drop(hidden);
         for shadow in scan.shadow_roots {
             let mut known = self.shadow_roots.borrow_mut();
             if !known.iter().any(|k| k == &shadow) {

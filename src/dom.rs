@@ -38,6 +38,8 @@ extern "C" {
 /// ran out of its node budget before it was done.
 pub struct Scan<'a> {
     pub found: Vec<Found>,
+    /// Text nodes and fields holding a token that is not visible yet.
+    pub hidden: Vec<Node>,
     pub shadow_roots: Vec<ShadowRoot>,
     pub exhausted: bool,
     budget: usize,
@@ -50,6 +52,7 @@ impl<'a> Scan<'a> {
     pub fn new(budget: usize, typed: &'a WeakSet) -> Self {
         Scan {
             found: Vec::new(),
+            hidden: Vec::new(),
             shadow_roots: Vec::new(),
             exhausted: false,
             budget,
@@ -119,7 +122,7 @@ impl<'a> Scan<'a> {
             return;
         };
         if recognise::worth_scanning(value.len()) && !self.typed.has(element) {
-            self.keep_if_visible(&value, element);
+            self.keep_if_visible(&value, element, element);
         }
     }
 
@@ -128,15 +131,22 @@ impl<'a> Scan<'a> {
         if recognise::worth_scanning(text.length() as usize)
             && !SILENT.contains(&parent.tag_name().as_str())
         {
-            self.keep_if_visible(&text.data(), parent);
+            self.keep_if_visible(&text.data(), parent, text);
         }
     }
 
-    fn keep_if_visible(&mut self, text: &str, element: &Element) {
+    /// Keeps the tokens in `text` if `element` shows them; otherwise remembers `holder` (the
+    /// text node or field) as hidden, to be looked at again when something may have revealed it.
+    fn keep_if_visible(&mut self, text: &str, element: &Element, holder: &Node) {
         // Recognising first is cheaper than asking for layout, which is what visibility costs.
         let hits = recognise::find(text, Context::NewSecret);
-        if !hits.is_empty() && is_visible(element) {
+        if hits.is_empty() {
+            return;
+        }
+        if is_visible(element) {
             self.found.extend(hits);
+        } else {
+            self.hidden.push(holder.clone());
         }
     }
 }

@@ -61,15 +61,18 @@ impl<'a> Scan<'a> {
     }
 
     /// Visible text and visible fields at and below `root`, entering open shadow roots.
+    ///
+    /// Busy pages call this for every inserted node, so each step is one call into the browser
+    /// at most: node types are read as numbers, fields found with one selector match, and a
+    /// childless node gets no tree walker.
     pub fn node(&mut self, root: &Node) {
-        if let Some(text) = root.dyn_ref::<CharacterData>() {
-            if let Some(parent) = text.parent_element() {
-                self.text(text, &parent);
-            }
-            return;
+        match root.node_type() {
+            Node::TEXT_NODE => return self.text(root.unchecked_ref()),
+            Node::ELEMENT_NODE => self.element(root.unchecked_ref()),
+            _ => {}
         }
-        if let Some(element) = root.dyn_ref::<Element>() {
-            self.element(element);
+        if !root.has_child_nodes() {
+            return;
         }
         let Some(document) = root
             .owner_document()
@@ -87,12 +90,10 @@ impl<'a> Scan<'a> {
                 return;
             }
             self.budget -= 1;
-            if let Some(text) = node.dyn_ref::<CharacterData>() {
-                if let Some(parent) = text.parent_element() {
-                    self.text(text, &parent);
-                }
-            } else if let Some(element) = node.dyn_ref::<Element>() {
-                self.element(element);
+            match node.node_type() {
+                Node::TEXT_NODE => self.text(node.unchecked_ref()),
+                Node::ELEMENT_NODE => self.element(node.unchecked_ref()),
+                _ => {}
             }
         }
     }
@@ -106,7 +107,9 @@ impl<'a> Scan<'a> {
     }
 
     fn element(&mut self, element: &Element) {
-        self.field(element);
+        if element.matches(FIELDS).unwrap_or(false) {
+            self.field(element);
+        }
         if let Some(shadow) = element.shadow_root() {
             // Our own note may hold a token we could not save; it is not the page's.
             if element.local_name() == crate::notice::TAG {
@@ -126,12 +129,16 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn text(&mut self, text: &CharacterData, parent: &Element) {
+    fn text(&mut self, text: &CharacterData) {
         // The length check crosses into JS without copying the text; most nodes stop here.
-        if recognise::worth_scanning(text.length() as usize)
-            && !SILENT.contains(&parent.tag_name().as_str())
-        {
-            self.keep_if_visible(&text.data(), parent, text);
+        if !recognise::worth_scanning(text.length() as usize) {
+            return;
+        }
+        let Some(parent) = text.parent_element() else {
+            return;
+        };
+        if !SILENT.contains(&parent.tag_name().as_str()) {
+            self.keep_if_visible(&text.data(), &parent, text);
         }
     }
 

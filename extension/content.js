@@ -17,6 +17,8 @@ function relay() {
   const typed = new WeakSet();
   const values = (root, skip) => [...root.querySelectorAll(fields)]
     .filter((f) => !skip.has(f) && f.checkVisibility()).map((f) => f.value);
+  // Read now: once the extension is reloaded, chrome.i18n is gone with it.
+  const lost = chrome.i18n.getMessage('relayLost');
   let names = [];
   let last = '';
   let queued = false;
@@ -29,7 +31,13 @@ function relay() {
     const texts = [document.body?.innerText ?? '', ...values(document, typed)];
     if (texts.join('\0') === last) return;
     last = texts.join('\0');
-    chrome.runtime.sendMessage({ texts, names }).then((notice) => notice && show(notice), () => {});
+    // sendMessage throws at once when the extension was reloaded while this page stayed open.
+    const fail = () => show({ state: 'failed', text: lost });
+    try {
+      chrome.runtime.sendMessage({ texts, names }).then((notice) => notice && show(notice), fail);
+    } catch {
+      fail();
+    }
   };
   const soon = () => { if (!queued) { queued = true; setTimeout(send, 30); } };
   document.addEventListener('click', remember, true);
@@ -40,13 +48,19 @@ function relay() {
   soon();
 }
 
-function show({ state, text }) {
+// Shows the note the background composed; a failed one keeps the token to copy and stays.
+function show({ state, text, token, close }) {
+  document.querySelector('token-saver-notice')?.remove();
   const host = document.createElement('token-saver-notice');
   host.dataset.state = state;
   host.style.cssText = 'all:initial!important;position:fixed!important;top:16px!important;right:16px!important;'
     + 'z-index:2147483647!important;padding:12px!important;font:15px system-ui!important;color:#fff!important;'
-    + `background:${state === 'saved' ? '#14532d' : '#b91c1c'}!important`;
-  host.attachShadow({ mode: 'open' }).textContent = text;
+    + `max-width:26rem!important;background:${state === 'saved' ? '#14532d' : '#b91c1c'}!important`;
+  const root = host.attachShadow({ mode: 'open' });
+  const button = Object.assign(document.createElement('button'), { textContent: close || '×' });
+  button.addEventListener('click', () => host.remove());
+  root.append(Object.assign(document.createElement('p'), { textContent: text }), button);
+  if (token) root.append(Object.assign(document.createElement('textarea'), { value: token, readOnly: true, rows: 4 }));
   document.documentElement.append(host);
   if (state === 'saved') setTimeout(() => host.remove(), 6000);
 }

@@ -3,7 +3,7 @@
 //! Pure logic: the popup reads and writes the file, `store::save` does the merging.
 
 use crate::recognise;
-use crate::record::{tenant_of, TokenRecord, SCHEMA_VERSION};
+use crate::record::{clean_name, tenant_of, TokenRecord, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -100,7 +100,7 @@ pub fn check(text: &str) -> Result<Checked, FileError> {
 }
 
 fn check_entry(entry: Value) -> Result<TokenRecord, String> {
-    let record: TokenRecord =
+    let mut record: TokenRecord =
         serde_json::from_value(entry).map_err(|e| format!("unreadable entry ({e})"))?;
     if record.v > SCHEMA_VERSION {
         return Err(format!("written by a newer version (record {})", record.v));
@@ -108,9 +108,13 @@ fn check_entry(entry: Value) -> Result<TokenRecord, String> {
     if !recognise::is_token(&record.token) {
         return Err("its token is not a token this extension recognises".into());
     }
-    if tenant_of(&record.host).is_none() {
+    // What a file says about where and under which name is held to what capture would store.
+    record.host = record.host.to_ascii_lowercase();
+    let Some(tenant) = tenant_of(&record.host) else {
         return Err(format!("{:?} is not an intratool host", record.host));
-    }
+    };
+    record.tenant = tenant.to_owned();
+    record.name = clean_name(&record.name);
     Ok(record)
 }
 
@@ -162,6 +166,18 @@ mod tests {
         assert!(checked.skipped[0].reason.contains("not a token"));
         assert!(checked.skipped[1].reason.contains("evil.example"));
         assert!(checked.skipped[2].reason.contains("unreadable"));
+    }
+
+    #[test]
+    fn an_imported_record_gets_its_tenant_from_its_host_and_a_bounded_name() {
+        let mut forged = record(JTI, &"n".repeat(50));
+        forged.tenant = "someone-else".into();
+        forged.name = "x".repeat(10_000);
+
+        let checked = check(&export(&[forged], 0.0)).unwrap();
+
+        assert_eq!(checked.records[0].tenant, "acme");
+        assert_eq!(checked.records[0].name.chars().count(), 200);
     }
 
     #[test]

@@ -40,10 +40,10 @@ const NAME_TTL_MS: f64 = 5.0 * 60.0 * 1000.0;
 /// Hidden token holders we keep an eye on; a page with more is not showing one new token.
 const MAX_HIDDEN: usize = 64;
 
-/// Nodes one mutation batch may visit. A page that changes more than this at once gets one full
-/// pass shortly after instead, so a busy page cannot make us walk it on every change.
+/// Nodes one mutation batch may visit. A page that inserts more than this at once gets one full
+/// pass shortly after instead, so a busy page cannot make us walk it on every change; that pass
+/// itself is unbounded, so a token is found however large the page has grown.
 const BATCH_BUDGET: usize = 20_000;
-const FULL_SCAN_BUDGET: usize = 500_000;
 const DEFERRED_SCAN_MS: i32 = 200;
 
 /// What a click on one of these means: the person is submitting what they typed.
@@ -365,7 +365,7 @@ impl Watcher {
 
     fn full_scan(self: &Rc<Self>) {
         self.rescan_queued.set(false);
-        let mut scan = Scan::new(FULL_SCAN_BUDGET, &self.typed);
+        let mut scan = Scan::new(usize::MAX, &self.typed);
         scan.node(&self.document);
         self.finish(scan);
     }

@@ -75,7 +75,7 @@ pub fn tenant_of(host: &str) -> Option<&str> {
 }
 
 /// A name as we store it: one line, trimmed, bounded in length.
-fn clean_name(name: &str) -> String {
+pub(crate) fn clean_name(name: &str) -> String {
     let one_line: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
     one_line.chars().take(MAX_NAME_CHARS).collect()
 }

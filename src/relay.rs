@@ -28,6 +28,9 @@ struct Snapshot {
 struct Notice {
     state: &'static str,
     text: String,
+    close: String,
+    /// On failure only: the token, for the person to copy from the note.
+    token: Option<String>,
 }
 
 /// Handles one relay message from a content script of this extension.
@@ -60,6 +63,8 @@ pub async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue, JsValu
                 Err(error) => Some(Notice {
                     state: "failed",
                     text: chrome::message("noticeFailed", &[&error.to_string()]),
+                    close: chrome::message("noticeClose", &[]),
+                    token: Some(record.token.clone()),
                 }),
             };
         }
@@ -71,6 +76,8 @@ fn saved(text: String) -> Notice {
     Notice {
         state: "saved",
         text,
+        close: chrome::message("noticeClose", &[]),
+        token: None,
     }
 }
 

@@ -1,0 +1,182 @@
+//! Tokens outlast what happens around the page: two tenants creating one at the same moment,
+//! the extension being reloaded, and a tab left open across that reload.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use e2e::{
+    assert_saved_among, dump_text, token_records, Browser, Kind, OauthPage, PageOptions, Server,
+};
+use support::{
+    create_and_wait, expect_notice, popup_names, reload_extension, token_entries, NameEntry,
+    RobustPage, ACME, BETA, READING_THE_PAGE, SAVE_TIMEOUT,
+};
+
+e2e::in_each_browser!(
+    saves_tokens_created_in_two_tenants_at_the_same_moment_under_their_own_names,
+    keeps_and_lists_every_token_across_an_extension_reload,
+    a_tab_left_open_across_a_reload_still_secures_its_token,
+);
+
+/// Chromium only: a page whose CSP forbids wasm is served by the background's relay there.
+/// Firefox runs the content script's wasm on such a page as on any other.
+mod chromium_relay {
+    #[test]
+    fn a_tab_left_open_across_a_reload_under_a_strict_csp_still_secures_its_token(
+    ) -> e2e::Result<()> {
+        super::a_tab_left_open_across_a_reload_under_a_strict_csp_still_secures_its_token(
+            e2e::Kind::Chromium,
+        )
+    }
+}
+
+fn saves_tokens_created_in_two_tenants_at_the_same_moment_under_their_own_names(
+    kind: Kind,
+) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    let session = browser.session();
+    let acme_tab = session.window_handle()?;
+    let acme = RobustPage::open(session, &server, ACME, "")?;
+    acme.fill_name("Acme Deploy", NameEntry::Typed)?;
+    let beta_tab = session.new_tab()?;
+    session.switch_to_window(&beta_tab)?;
+    let beta = RobustPage::open(session, &server, BETA, "")?;
+    beta.fill_name("Beta Reporting", NameEntry::Typed)?;
+    // Both pages have the server answer at the same instant, so the two saves (~10 ms each)
+    // run at the same time.
+    let moment = epoch_ms() + 1_000;
+
+    beta.show_token_at(moment)?;
+    beta.click_create()?;
+    session.switch_to_window(&acme_tab)?;
+    acme.show_token_at(moment)?;
+    acme.click_create()?;
+
+    let acme_notice = expect_notice(&browser, SAVE_TIMEOUT);
+    let acme_shown = acme.shown_at()?;
+    session.switch_to_window(&beta_tab)?;
+    let beta_notice = expect_notice(&browser, SAVE_TIMEOUT);
+    let beta_shown = beta.shown_at()?;
+    let dump = browser.storage_dump()?;
+    assert!(
+        acme_shown.abs_diff(beta_shown) <= 25,
+        "the pages should show their tokens at the same moment, were {} ms apart",
+        acme_shown.abs_diff(beta_shown)
+    );
+    for notice in [&acme_notice, &beta_notice] {
+        assert_eq!(notice.state, "saved", "{notice:?}; storage: {dump:#}");
+    }
+    assert_eq!(
+        token_records(&dump).len(),
+        2,
+        "expected one token per tenant; storage: {dump:#}"
+    );
+    for issued in server.issued() {
+        let name = issued.name.clone();
+        assert_saved_among(&dump, &issued, &name);
+    }
+    Ok(())
+}
+
+fn keeps_and_lists_every_token_across_an_extension_reload(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    create_and_wait(&browser, &server, ACME, "CI Deploy")?;
+    create_and_wait(&browser, &server, BETA, "Staging")?;
+    let before = token_entries(&browser.storage_dump()?);
+
+    reload_extension(&browser)?;
+
+    let dump = browser.storage_dump()?;
+    assert_eq!(
+        token_entries(&dump),
+        before,
+        "every token record should be unchanged after the reload; storage: {dump:#}"
+    );
+    browser.open_popup()?;
+    let listed: BTreeSet<String> = popup_names(browser.session(), 2)?.into_iter().collect();
+    let expected: BTreeSet<String> = ["CI Deploy", "Staging"].map(String::from).into();
+    assert_eq!(
+        listed, expected,
+        "popup after the reload; storage: {dump:#}"
+    );
+    Ok(())
+}
+
+fn a_tab_left_open_across_a_reload_still_secures_its_token(kind: Kind) -> e2e::Result<()> {
+    secures_the_token_of_a_tab_left_open_across_a_reload(kind, PageOptions::default())
+}
+
+/// On a page whose CSP forbids wasm, Chromium's content script only relays what the page shows
+/// to the background, which after a reload is no longer its own.
+fn a_tab_left_open_across_a_reload_under_a_strict_csp_still_secures_its_token(
+    kind: Kind,
+) -> e2e::Result<()> {
+    let options = PageOptions {
+        strict_csp: true,
+        ..PageOptions::default()
+    };
+    secures_the_token_of_a_tab_left_open_across_a_reload(kind, options)
+}
+
+/// Chromium leaves the old content script running in an open tab after a reload, cut off from
+/// the extension: it cannot save, so it must show the token in its failed note. Firefox
+/// replaces it with a fresh one, which saves as usual; either outcome secures the token.
+fn secures_the_token_of_a_tab_left_open_across_a_reload(
+    kind: Kind,
+    options: PageOptions,
+) -> e2e::Result<()> {
+    let strict_csp = options.strict_csp;
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    let session = browser.session();
+    let page = OauthPage::open(session, &server, ACME, options)?;
+    std::thread::sleep(READING_THE_PAGE);
+    reload_extension(&browser)?;
+    // Firefox injects the new content script into the open tab as the extension starts.
+    std::thread::sleep(READING_THE_PAGE);
+
+    let issued = page.create_token("After reload")?;
+
+    let notice = expect_notice(&browser, SAVE_TIMEOUT);
+    let dump = browser.storage_dump()?;
+    let saved = token_records(&dump)
+        .into_iter()
+        .find(|record| record["token"] == issued.token.as_str());
+    match (kind, notice.state.as_str()) {
+        (Kind::Firefox, "saved") => {
+            let record = saved.unwrap_or_else(|| panic!("saved note, no record; {dump:#}"));
+            assert_eq!(record["name"], "After reload", "storage: {dump:#}");
+        }
+        (_, "failed") => {
+            // The relay's recogniser runs in the background, which the reload took away: the
+            // note can only say that tokens on this page are no longer saved.
+            let relayed = kind == Kind::Chromium && strict_csp;
+            let expected = (!relayed).then_some(issued.token.as_str());
+            assert_eq!(
+                notice.field.as_deref(),
+                expected,
+                "the failed note should hold the token to copy unless relayed: {notice:?}"
+            );
+            assert!(
+                notice.text.contains("reloaded"),
+                "the failed note should say why: {notice:?}"
+            );
+            assert!(saved.is_none(), "failed note, yet saved: {dump:#}");
+        }
+        _ => panic!(
+            "unexpected notice after a reload: {notice:?}; storage: {}",
+            dump_text(&browser)
+        ),
+    }
+    Ok(())
+}
+
+/// Now, in milliseconds since the epoch.
+fn epoch_ms() -> u64 {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH);
+    now.map_or(0, |since| since.as_millis() as u64)
+}

@@ -1,0 +1,181 @@
+//! Entries in storage that the content script did not write: foreign or damaged entries are
+//! counted and left alone, and a backup file is imported once, entry by entry.
+
+mod support;
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use e2e::{dump_text, Browser, Kind, Server, Session};
+use serde_json::{json, Value};
+use support::{
+    create_and_wait, popup_names, popup_status, storage_remove, storage_set, token_entries, ACME,
+    SAVE_TIMEOUT,
+};
+
+e2e::in_each_browser!(
+    counts_damaged_and_foreign_entries_and_leaves_them_alone,
+    imports_a_backup_once_and_names_every_entry_it_skips,
+);
+
+fn counts_damaged_and_foreign_entries_and_leaves_them_alone(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    create_and_wait(&browser, &server, ACME, "Good")?;
+    let planted = json!({ "token:broken": 42, "token:other": { "foo": 1 } });
+    storage_set(&browser, planted)?;
+
+    browser.open_popup()?;
+
+    let session = browser.session();
+    let names = popup_names(session, 1)?;
+    let status = popup_status(session)?;
+    let dump = browser.storage_dump()?;
+    assert_eq!(
+        names,
+        ["Good"],
+        "the good token is listed; storage: {dump:#}"
+    );
+    assert!(
+        status.contains("2 saved entries could not be read"),
+        "the popup should count the two planted entries, said {status:?}; storage: {dump:#}"
+    );
+    assert_eq!(
+        dump["token:broken"], 42,
+        "left untouched; storage: {dump:#}"
+    );
+    assert_eq!(
+        dump["token:other"],
+        json!({ "foo": 1 }),
+        "left untouched; storage: {dump:#}"
+    );
+    Ok(())
+}
+
+fn imports_a_backup_once_and_names_every_entry_it_skips(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    for name in ["Import Eins", "Import Zwei", "Import Drei"] {
+        create_and_wait(&browser, &server, ACME, name)?;
+    }
+    let saved = token_entries(&browser.storage_dump()?);
+    // The first stays saved; the other two are from now on only in the backup.
+    let removed: Vec<&str> = saved[1..].iter().map(|(key, _)| key.as_str()).collect();
+    storage_remove(&browser, &removed)?;
+    let mut bad_token = saved[0].1.clone();
+    bad_token["token"] = json!("not-a-token");
+    bad_token["name"] = json!("Bad token");
+    let mut foreign = saved[1].1.clone();
+    foreign["host"] = json!("acme.intratool.de.evil.example");
+    foreign["name"] = json!("Foreign host");
+    let mut entries: Vec<Value> = saved.iter().map(|(_, record)| record.clone()).collect();
+    entries.extend([bad_token, foreign]);
+    let backup = Backup::write(kind, &entries)?;
+    let session = browser.session();
+    browser.open_popup()?;
+    session.navigate(&browser.extension_url("popup.html?view=tab")?)?;
+
+    let first = import(session, &backup.path)?;
+    let after_first = browser.storage_dump()?;
+    let second = import(session, &backup.path)?;
+    let after_second = browser.storage_dump()?;
+
+    assert_eq!(
+        first.len(),
+        3,
+        "one summary line and one per skipped entry: {first:?}"
+    );
+    assert!(
+        first[0].starts_with("Imported 2 new tokens; 1 were already saved"),
+        "{first:?}; storage: {after_first:#}"
+    );
+    assert!(
+        first[1].starts_with("Entry 4 skipped:") && first[1].contains("not a token"),
+        "the bad token's entry and its reason: {first:?}"
+    );
+    assert!(
+        first[2].starts_with("Entry 5 skipped:") && first[2].contains("evil.example"),
+        "the foreign host's entry and its reason: {first:?}"
+    );
+    assert_eq!(
+        token_entries(&after_first),
+        saved,
+        "storage should hold exactly the three valid records, unchanged; storage: {after_first:#}"
+    );
+    let stored = after_first.to_string();
+    assert!(
+        !stored.contains("not-a-token") && !stored.contains("evil.example"),
+        "nothing of the skipped entries may be stored; storage: {after_first:#}"
+    );
+    assert!(
+        second[0].starts_with("Imported 0 new tokens; 3 were already saved"),
+        "the second import should add nothing: {second:?}"
+    );
+    assert_eq!(
+        after_second,
+        after_first,
+        "the second import changed storage; storage: {}",
+        dump_text(&browser)
+    );
+    Ok(())
+}
+
+/// Chooses `file` in the import field of the current tab (the popup as a tab) and returns the
+/// lines of the report it shows.
+fn import(session: &Session, file: &std::path::Path) -> e2e::Result<Vec<String>> {
+    session.execute(
+        "document.getElementById('report').replaceChildren();",
+        json!([]),
+    )?;
+    session
+        .find("#import")?
+        .send_keys(&file.display().to_string())?;
+    let lines = e2e::wait_until("the import report", SAVE_TIMEOUT, || {
+        let items = session.find_all("#report li")?;
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let texts: e2e::Result<Vec<String>> = items.iter().map(|item| item.text()).collect();
+        Ok(Some(texts?))
+    })?;
+    Ok(lines)
+}
+
+/// A backup file in the system's temporary folder, removed on drop.
+struct Backup {
+    path: PathBuf,
+}
+
+impl Backup {
+    /// Writes `tokens` in the extension's backup format.
+    fn write(kind: Kind, tokens: &[Value]) -> e2e::Result<Backup> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let file = json!({
+            "format": "token-saver-backup",
+            "version": 1,
+            "exported_at": now.as_millis() as u64,
+            "tokens": tokens,
+        });
+        let name = format!(
+            "token-saver-e2e-{}-{}-{}.json",
+            kind.name(),
+            std::process::id(),
+            now.as_nanos()
+        );
+        let path = std::env::temp_dir().join(name);
+        fs::write(
+            &path,
+            serde_json::to_string_pretty(&file).unwrap_or_default(),
+        )?;
+        Ok(Backup { path })
+    }
+}
+
+impl Drop for Backup {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}

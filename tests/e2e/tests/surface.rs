@@ -1,0 +1,198 @@
+//! What the extension exposes to the page it works on: a page script can neither read a saved
+//! token nor plant one.
+//!
+//! Not covered: that the extension writes nothing to the host page's console in Chromium. That
+//! needs the capability `goog:loggingPrefs: {"browser": "ALL"}` and the log endpoint, and the
+//! harness's `Browser::launch_with` takes no extra capabilities.
+
+mod support;
+
+use std::thread;
+
+use e2e::{expect_saved_notice, Browser, Kind, OauthPage, PageOptions, Server, GECKO_ID};
+use serde_json::json;
+use support::{run_async, token_entries, ACME, READING_THE_PAGE, SAVE_TIMEOUT, SETTLE};
+
+e2e::in_each_browser!(
+    a_page_script_finds_no_saved_token_outside_its_own_field,
+    a_page_script_can_neither_reach_the_extension_nor_plant_a_token,
+);
+
+fn a_page_script_finds_no_saved_token_outside_its_own_field(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    let session = browser.session();
+    let page = OauthPage::open(session, &server, ACME, PageOptions::default())?;
+    thread::sleep(READING_THE_PAGE);
+    let issued = page.create_token("Surface")?;
+    expect_saved_notice(&browser, &page, SAVE_TIMEOUT);
+
+    let places = run_async(session, FIND_TOKEN, json!([issued.token]))?;
+
+    assert_eq!(
+        places,
+        json!([]),
+        "the page's scripts can find the saved token here"
+    );
+    Ok(())
+}
+
+fn a_page_script_can_neither_reach_the_extension_nor_plant_a_token(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    let session = browser.session();
+    let page = OauthPage::open(session, &server, ACME, PageOptions::default())?;
+    thread::sleep(READING_THE_PAGE);
+    // A token the page shows is saved: the extension is at work on this page.
+    page.create_token("Shown")?;
+    expect_saved_notice(&browser, &page, SAVE_TIMEOUT);
+    let before = browser.storage_dump()?;
+    let id = extension_id(&browser)?;
+
+    let seen = run_async(session, PROBE_APIS, json!([id]))?;
+    let planted = run_async(session, PLANT, json!([id]))?;
+    thread::sleep(SETTLE);
+
+    assert_eq!(
+        seen["storage"], "undefined",
+        "chrome.storage in the page: {seen:#}"
+    );
+    assert_eq!(
+        seen["browser"], "undefined",
+        "browser.* in the page: {seen:#}"
+    );
+    let sent = seen["sendMessage"].as_str().unwrap_or_default();
+    assert!(
+        sent.starts_with("failed"),
+        "chrome.runtime.sendMessage to the extension from the page should fail: {seen:#}"
+    );
+    let dump = browser.storage_dump()?;
+    let token = planted["token"].as_str().unwrap_or_default();
+    assert!(
+        token.len() > 500,
+        "the page should have had a fresh token to plant: {planted:#}"
+    );
+    assert!(
+        !dump.to_string().contains(token),
+        "a page script planted a token by {attempts:#}; storage: {dump:#}",
+        attempts = planted["attempts"]
+    );
+    assert_eq!(
+        token_entries(&dump),
+        token_entries(&before),
+        "storage: {dump:#}"
+    );
+    Ok(())
+}
+
+/// The id a page would address the extension by.
+fn extension_id(browser: &Browser) -> e2e::Result<String> {
+    match browser.kind() {
+        Kind::Firefox => Ok(GECKO_ID.to_owned()),
+        Kind::Chromium => {
+            let base = browser.extension_url("")?;
+            let id = base.trim_start_matches("chrome-extension://");
+            Ok(id.trim_end_matches('/').to_owned())
+        }
+    }
+}
+
+/// Where in the page a script can find `arguments[0]`: text, comments, attributes and field
+/// values in the document and every open shadow root (the extension's notice included), the
+/// page's storage, cookies, and string globals. The page's own token field is left out.
+const FIND_TOKEN: &str = "
+    const [token] = arguments;
+    const places = [];
+    const visit = (root, where) => {
+        const show = NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT | NodeFilter.SHOW_COMMENT;
+        const walk = document.createTreeWalker(root, show);
+        for (let node = walk.currentNode; node; node = walk.nextNode()) {
+            if (node.nodeType !== Node.ELEMENT_NODE) {
+                if (node.data && node.data.includes(token)) places.push(`${where}: text`);
+                continue;
+            }
+            if (node.id === 'access-token') continue;
+            const tag = `${where}: <${node.localName}>`;
+            for (const attr of node.attributes) {
+                if (attr.value.includes(token)) places.push(`${tag} ${attr.name}`);
+            }
+            if (typeof node.value === 'string' && node.value.includes(token)) {
+                places.push(`${tag}.value`);
+            }
+            if (node.shadowRoot) visit(node.shadowRoot, `${tag} shadow root`);
+        }
+    };
+    visit(document, 'document');
+    const stores = { localStorage, sessionStorage };
+    for (const [name, store] of Object.entries(stores)) {
+        for (let i = 0; i < store.length; i++) {
+            const key = store.key(i);
+            if ((key + store.getItem(key)).includes(token)) places.push(`${name}[${key}]`);
+        }
+    }
+    if (document.cookie.includes(token)) places.push('document.cookie');
+    if (window.name.includes(token)) places.push('window.name');
+    if (JSON.stringify(history.state ?? null).includes(token)) places.push('history.state');
+    for (const name of Object.getOwnPropertyNames(window)) {
+        let value;
+        try { value = window[name]; } catch { continue; }
+        if (typeof value === 'string' && value.includes(token)) places.push(`window.${name}`);
+    }
+    return places;";
+
+/// What of the extension APIs a page script sees, and what a message to the extension does.
+const PROBE_APIS: &str = "
+    const [id] = arguments;
+    const seen = {
+        chrome: typeof window.chrome,
+        runtime: typeof window.chrome?.runtime,
+        storage: typeof window.chrome?.storage,
+        browser: typeof window.browser,
+    };
+    try {
+        const answer = await window.chrome.runtime.sendMessage(id, { texts: [], names: [] });
+        seen.sendMessage = `answered ${JSON.stringify(answer)}`;
+    } catch (err) {
+        seen.sendMessage = `failed: ${err}`;
+    }
+    return seen;";
+
+/// Has the server issue a token the page never shows, then offers it to the extension by every
+/// way a page script can reach: extension messaging (in the relay's own message shape), window
+/// messages and DOM events. Returns the token and what each attempt did.
+const PLANT: &str = "
+    const [id] = arguments;
+    const csrf = document.querySelector('meta[name=\"csrf-token\"]').content;
+    const response = await fetch('/oauth/personal-access-tokens', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': csrf },
+        body: JSON.stringify({ name: 'Planted', scopes: [] }),
+    });
+    const token = (await response.json()).accessToken;
+    const message = { texts: [token], names: ['Planted'] };
+    const attempts = {};
+    const attempt = async (label, send) => {
+        try {
+            attempts[label] = `answered ${JSON.stringify(await send())}`;
+        } catch (err) {
+            attempts[label] = `failed: ${err}`;
+        }
+    };
+    await attempt('chrome.runtime.sendMessage', () => chrome.runtime.sendMessage(id, message));
+    await attempt('chrome.runtime.connect', () => {
+        chrome.runtime.connect(id).postMessage(message);
+        return 'connected';
+    });
+    await attempt('browser.runtime.sendMessage', () => browser.runtime.sendMessage(id, message));
+    await attempt('window.postMessage', () => {
+        window.postMessage(message, '*');
+        window.postMessage(token, '*');
+        return 'posted';
+    });
+    await attempt('DOM events', () => {
+        for (const type of ['token-saver', 'message', 'click', 'submit']) {
+            document.dispatchEvent(new CustomEvent(type, { detail: message, bubbles: true }));
+        }
+        return 'dispatched';
+    });
+    return { token, attempts };";

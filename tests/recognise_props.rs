@@ -4,21 +4,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
+use token_saver::base64url;
 use token_saver::recognise::{find, Context, TokenKind};
 
 fn b64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
+    base64url::encode(bytes)
 }
 
 proptest! {

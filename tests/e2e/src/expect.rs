@@ -5,9 +5,26 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::browser::Browser;
-use crate::oauth_page::OauthPage;
-use crate::server::Issued;
+use crate::oauth_page::{OauthPage, PageOptions};
+use crate::server::{Issued, Server};
 use crate::storage::token_records;
+
+/// From the token showing to the extension's notice; generous for a loaded CI machine.
+pub const SAVE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens `host`'s page, creates a token and waits for the extension to say it saved it.
+pub fn create_and_wait(
+    browser: &Browser,
+    server: &Server,
+    host: &str,
+    options: PageOptions,
+    name: &str,
+) -> crate::Result<Issued> {
+    let page = OauthPage::open(browser.session(), server, host, options)?;
+    let issued = page.create_token(name)?;
+    expect_saved_notice(browser, &page, SAVE_TIMEOUT);
+    Ok(issued)
+}
 
 /// Waits for the extension's notice on `page` to say the token was saved.
 pub fn expect_saved_notice(browser: &Browser, page: &OauthPage, timeout: Duration) {

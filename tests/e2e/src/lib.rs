@@ -18,8 +18,8 @@ pub use browser::{chromium_extension_id, Browser, Kind, Options, GECKO_ID};
 pub use classic_page::ClassicPage;
 pub use error::{Error, Result};
 pub use expect::{
-    assert_nothing_saved, assert_record, assert_saved_among, assert_saved_once, dump_text,
-    expect_saved_notice, expect_saved_record,
+    assert_nothing_saved, assert_record, assert_saved_among, assert_saved_once, create_and_wait,
+    dump_text, expect_saved_notice, expect_saved_record, SAVE_TIMEOUT,
 };
 pub use oauth_page::{
     secrets_on_page, After, OauthPage, PageOptions, Show, DASHBOARD, READING_THE_PAGE,

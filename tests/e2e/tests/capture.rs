@@ -5,17 +5,14 @@ use std::thread;
 use std::time::Duration;
 
 use e2e::{
-    assert_nothing_saved, assert_saved_among, assert_saved_once, expect_saved_notice,
-    token_records, wait_until, After, Browser, Issued, Kind, OauthPage, Options, PageOptions,
-    Server, Show,
+    assert_nothing_saved, assert_saved_among, assert_saved_once, create_and_wait,
+    expect_saved_notice, token_records, wait_until, After, Browser, Kind, OauthPage, Options,
+    PageOptions, Server, Show, SAVE_TIMEOUT,
 };
 use serde_json::Value;
 
 const ACME: &str = "acme.intratool.de";
 const BETA: &str = "beta.intratool.de";
-
-/// From the token showing to the extension's notice; generous for a loaded CI machine.
-const SAVE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Longer than the extension's 250 ms field poll plus a save: a second save of the same token
 /// would have happened by then.
@@ -225,20 +222,6 @@ fn show(show: Show) -> PageOptions {
         show,
         ..PageOptions::default()
     }
-}
-
-/// Opens `host`'s page, creates a token and waits for the extension to say it saved it.
-fn create_and_wait(
-    browser: &Browser,
-    server: &Server,
-    host: &str,
-    options: PageOptions,
-    name: &str,
-) -> e2e::Result<Issued> {
-    let page = OauthPage::open(browser.session(), server, host, options)?;
-    let issued = page.create_token(name)?;
-    expect_saved_notice(browser, &page, SAVE_TIMEOUT);
-    Ok(issued)
 }
 
 /// The `.name` and `.tenant` texts of the popup's first entry, once it has rendered one.

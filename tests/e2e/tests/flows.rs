@@ -3,17 +3,14 @@
 //! `history.pushState` instead of a page load.
 
 use std::thread;
-use std::time::Duration;
 
 use e2e::{
     assert_saved_once, expect_saved_notice, expect_saved_record, wait_until, After, Browser,
     ClassicPage, Kind, OauthPage, PageOptions, Server, Show, DASHBOARD, READING_THE_PAGE,
+    SAVE_TIMEOUT,
 };
 
 const ACME: &str = "acme.intratool.de";
-
-/// From the token showing to it being saved; generous for a loaded CI machine.
-const SAVE_TIMEOUT: Duration = Duration::from_secs(10);
 
 e2e::in_each_browser!(
     saves_a_token_the_page_leaves_50_ms_after_showing_it,

@@ -1,18 +1,13 @@
 //! Secrets other than Passport's shown after "Erstellen": Laravel Sanctum tokens, with and
 //! without a prefix, and a JWT that is not Passport's; each saved with its kind.
 
-use std::time::Duration;
-
 use e2e::{
-    assert_saved_among, assert_saved_once, expect_saved_notice, token_records, Browser, Issued,
-    Kind, OauthPage, PageOptions, Server, TokenKind,
+    assert_saved_among, assert_saved_once, create_and_wait, token_records, Browser, Kind,
+    PageOptions, Server, TokenKind,
 };
 
 const ACME: &str = "acme.intratool.de";
 const BETA: &str = "beta.intratool.de";
-
-/// From the token showing to the extension's notice; generous for a loaded CI machine.
-const SAVE_TIMEOUT: Duration = Duration::from_secs(10);
 
 e2e::in_each_browser!(
     saves_sanctum_tokens_with_and_without_a_prefix_as_sanctum,
@@ -60,17 +55,4 @@ fn saves_an_hs256_jwt_shown_after_erstellen_as_jwt(kind: Kind) -> e2e::Result<()
     let dump = browser.storage_dump()?;
     assert_saved_once(&dump, &issued, "Mobile App");
     Ok(())
-}
-
-fn create_and_wait(
-    browser: &Browser,
-    server: &Server,
-    host: &str,
-    options: PageOptions,
-    name: &str,
-) -> e2e::Result<Issued> {
-    let page = OauthPage::open(browser.session(), server, host, options)?;
-    let issued = page.create_token(name)?;
-    expect_saved_notice(browser, &page, SAVE_TIMEOUT);
-    Ok(issued)
 }

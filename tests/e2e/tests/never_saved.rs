@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use e2e::{
     assert_nothing_saved, assert_saved_once, expect_saved_notice, secrets_on_page, Browser, Kind,
-    OauthPage, PageOptions, Server, READING_THE_PAGE,
+    OauthPage, PageOptions, Server, READING_THE_PAGE, SAVE_TIMEOUT,
 };
 use serde_json::json;
 
@@ -17,9 +17,6 @@ const DECOY_PAGE: &str = "/profil/oauth/decoys/";
 
 /// Long enough for the content script to start and look at the page several times over.
 const LOOK: Duration = Duration::from_millis(1500);
-
-/// From the token showing to the extension's notice; generous for a loaded CI machine.
-const SAVE_TIMEOUT: Duration = Duration::from_secs(10);
 
 e2e::in_each_browser!(
     saves_no_secret_from_a_page_full_of_decoys,

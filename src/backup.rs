@@ -3,7 +3,7 @@
 //! Pure logic: the popup reads and writes the file, `store::save` does the merging.
 
 use crate::recognise;
-use crate::record::{clean_name, tenant_of, TokenRecord, SCHEMA_VERSION};
+use crate::record::{clean_name, tenant_of, TokenRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -100,11 +100,9 @@ pub fn check(text: &str) -> Result<Checked, FileError> {
 }
 
 fn check_entry(entry: Value) -> Result<TokenRecord, String> {
+    // Reading a record upgrades an older one and refuses one from a newer version.
     let mut record: TokenRecord =
-        serde_json::from_value(entry).map_err(|e| format!("unreadable entry ({e})"))?;
-    if record.v > SCHEMA_VERSION {
-        return Err(format!("written by a newer version (record {})", record.v));
-    }
+        serde_json::from_value(entry).map_err(|e| format!("unreadable entry: {e}"))?;
     if !recognise::is_token(&record.token) {
         return Err("its token is not a token this extension recognises".into());
     }
@@ -166,6 +164,24 @@ mod tests {
         assert!(checked.skipped[0].reason.contains("not a token"));
         assert!(checked.skipped[1].reason.contains("evil.example"));
         assert!(checked.skipped[2].reason.contains("unreadable"));
+    }
+
+    #[test]
+    fn a_first_release_entry_imports_with_the_claims_of_its_token() {
+        let token = passport_token(JTI);
+        let mut entry = serde_json::to_value(record(JTI, "old")).unwrap();
+        entry["v"] = 1.into();
+        entry["claims"] = serde_json::json!({ "jti": "forged", "exp": 4102444800_i64 });
+        let file = serde_json::json!({
+            "format": FORMAT, "version": 1, "exported_at": 0, "tokens": [entry]
+        });
+
+        let checked = check(&file.to_string()).unwrap();
+
+        assert_eq!(checked.skipped, []);
+        let imported = &checked.records[0];
+        assert_eq!(imported.claims, crate::jwt::parse(&token).unwrap().claims);
+        assert_eq!(imported.key(), format!("token:{JTI}"));
     }
 
     #[test]

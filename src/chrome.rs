@@ -4,8 +4,8 @@
 //! Firefox content script `js_sys::global()` is the page's window, which has no `chrome`, but the
 //! generated glue runs in the content script's own scope, which does.
 
-use crate::record::{TokenRecord, KEY_PREFIX, SCHEMA_VERSION};
-use crate::store::{Listing, StoreError, TokenStore};
+use crate::record::{TokenRecord, KEY_PREFIX};
+use crate::store::{Listing, Slot, StoreError, TokenStore};
 use js_sys::{Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -47,14 +47,19 @@ pub fn ui_language() -> String {
 
 /// Reads the value stored under `key` in `chrome.storage.local`.
 pub async fn read<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StoreError> {
+    match read_value(key).await? {
+        None => Ok(None),
+        Some(value) => serde_wasm_bindgen::from_value(value)
+            .map(Some)
+            .map_err(|e| StoreError::Unreadable(e.to_string())),
+    }
+}
+
+/// The value stored under `key` as the browser gives it, not yet read into any type.
+async fn read_value(key: &str) -> Result<Option<JsValue>, StoreError> {
     let items = read_items(&JsValue::from_str(key)).await?;
     let value = Reflect::get(&items, &JsValue::from_str(key)).map_err(classify)?;
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    serde_wasm_bindgen::from_value(value)
-        .map(Some)
-        .map_err(|e| StoreError::Unreadable(e.to_string()))
+    Ok((!value.is_undefined()).then_some(value))
 }
 
 /// Starts writing `value` under `key` and returns the browser's promise for it. The write is
@@ -86,7 +91,7 @@ async fn read_items(keys: &JsValue) -> Result<Object, StoreError> {
         .map_err(classify)?;
     items
         .dyn_into()
-        .map_err(|_| StoreError::Unreadable("storage answered with no object".into()))
+        .map_err(|_| StoreError::Rejected("storage answered with no object".into()))
 }
 
 /// How full the extension's storage is, from 0 to 1; `None` where the browser sets no quota
@@ -121,8 +126,13 @@ pub async fn sleep(ms: u32) {
 pub struct ChromeStore;
 
 impl TokenStore for ChromeStore {
-    async fn get(&self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
-        read(key).await
+    async fn get(&self, key: &str) -> Result<Slot, StoreError> {
+        Ok(match read_value(key).await? {
+            None => Slot::Free,
+            Some(value) => {
+                serde_wasm_bindgen::from_value(value).map_or(Slot::Unreadable, Slot::Token)
+            }
+        })
     }
 
     async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError> {
@@ -140,11 +150,11 @@ impl TokenStore for ChromeStore {
             if !key.starts_with(KEY_PREFIX) {
                 continue;
             }
-            // A record from a newer version may mean something else in fields we know; it is
+            // Reading upgrades an older record; a damaged one or one from a newer version is
             // counted, never guessed at and never deleted.
             match serde_wasm_bindgen::from_value::<TokenRecord>(entry.get(1)) {
-                Ok(record) if record.v <= SCHEMA_VERSION => listing.records.push((key, record)),
-                _ => listing.unreadable += 1,
+                Ok(record) => listing.records.push((key, record)),
+                Err(_) => listing.unreadable += 1,
             }
         }
         Ok(listing)

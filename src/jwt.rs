@@ -3,7 +3,6 @@
 //! Pure logic; `recognise` decides which of them count as tokens.
 
 use crate::base64url;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Shortest run worth decoding as a JWT. Passport tokens are about 1,070 characters and even a
@@ -15,8 +14,8 @@ pub const MIN_JWT_LEN: usize = 100;
 /// token fails this check even when what is left still decodes.
 const RSA_SIGNATURE_BYTES: [usize; 4] = [128, 256, 384, 512];
 
-/// The claims we keep beside a token so the popup can show them without decoding again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The claims the popup shows and the storage key is made from.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Claims {
     pub jti: Option<String>,
     pub sub: Option<String>,

@@ -1,11 +1,18 @@
 //! The saved record of one token, its storage key, and which tenant a host belongs to.
 
-use crate::jwt::Claims;
+use crate::jwt::{self, Claims};
 use crate::recognise::{Found, TokenKind};
 use serde::{Deserialize, Serialize};
 
 /// Version of the record's shape, so a later release can recognise and migrate older records.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: the first release. Also stored the token's decoded claims, which a backup file could
+///   make disagree with the token itself (a false expiry date in the popup).
+/// - 2: claims are no longer stored; every read decodes them from the token.
+///
+/// Reading upgrades in memory and leaves the stored entry as it is: an entry is only ever
+/// written by a save, so an upgrade can never lose one.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Every token lives under its own key with this prefix; other keys belong to other features.
 pub const KEY_PREFIX: &str = "token:";
@@ -18,6 +25,7 @@ const TENANT_DOMAIN: &str = ".intratool.de";
 
 /// One saved token with everything the popup shows about it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Stored")]
 pub struct TokenRecord {
     pub v: u32,
     pub kind: TokenKind,
@@ -30,7 +38,52 @@ pub struct TokenRecord {
     pub tenant: String,
     /// When the extension saw the token, in milliseconds since the epoch.
     pub captured_at: f64,
+    /// Decoded from `token` whenever a record is made or read; never stored.
+    #[serde(skip)]
     pub claims: Claims,
+}
+
+/// A record as any version so far stored it. Fields a version no longer writes (v1's `claims`)
+/// are ignored, so one shape reads them all.
+#[derive(Deserialize)]
+struct Stored {
+    v: u32,
+    kind: TokenKind,
+    token: String,
+    name: String,
+    host: String,
+    tenant: String,
+    captured_at: f64,
+}
+
+impl TryFrom<Stored> for TokenRecord {
+    type Error = String;
+
+    /// Upgrades a stored record to the current shape. A record from a newer version may mean
+    /// something else in fields we know, so it is refused rather than guessed at.
+    fn try_from(stored: Stored) -> Result<Self, String> {
+        if stored.v > SCHEMA_VERSION {
+            return Err(format!(
+                "written by a newer version of the extension (record format {})",
+                stored.v
+            ));
+        }
+        Ok(TokenRecord {
+            v: SCHEMA_VERSION,
+            claims: claims_of(&stored.token),
+            kind: stored.kind,
+            token: stored.token,
+            name: stored.name,
+            host: stored.host,
+            tenant: stored.tenant,
+            captured_at: stored.captured_at,
+        })
+    }
+}
+
+/// The claims of a JWT; none for a Sanctum token or anything that does not decode.
+fn claims_of(token: &str) -> Claims {
+    jwt::parse(token).map(|jwt| jwt.claims).unwrap_or_default()
 }
 
 impl TokenRecord {
@@ -115,6 +168,64 @@ mod tests {
         assert_eq!(record.captured_at, 1.5e12);
         assert_eq!(record.claims.jti.as_deref(), Some(JTI));
         assert_eq!(record.v, SCHEMA_VERSION);
+    }
+
+    /// A record exactly as the first release stored it, with claims that disagree with its
+    /// token, as an edited backup file could make them.
+    fn first_release_record(token: &str) -> serde_json::Value {
+        serde_json::json!({
+            "v": 1,
+            "kind": "passport",
+            "token": token,
+            "name": "CI",
+            "host": "acme.intratool.de",
+            "tenant": "acme",
+            "captured_at": 1.7e12,
+            "claims": {
+                "jti": "forged", "sub": "1", "aud": [], "scopes": [],
+                "iat": null, "nbf": null, "exp": 4102444800_i64
+            }
+        })
+    }
+
+    #[test]
+    fn reads_a_first_release_record_with_claims_from_its_token() {
+        let token = passport_token(JTI);
+
+        let record: TokenRecord = serde_json::from_value(first_release_record(&token)).unwrap();
+
+        assert_eq!(record.v, SCHEMA_VERSION);
+        assert_eq!(record.claims, jwt::parse(&token).unwrap().claims);
+        assert_eq!(record.key(), format!("token:{JTI}"));
+        assert_eq!(
+            (record.name.as_str(), record.tenant.as_str()),
+            ("CI", "acme")
+        );
+        assert_eq!(record.captured_at, 1.7e12);
+    }
+
+    #[test]
+    fn refuses_a_record_from_a_newer_version() {
+        let mut stored = first_release_record(&passport_token(JTI));
+        stored["v"] = (SCHEMA_VERSION + 1).into();
+
+        let error = serde_json::from_value::<TokenRecord>(stored).unwrap_err();
+
+        assert!(error.to_string().contains("newer version"), "{error}");
+    }
+
+    #[test]
+    fn stores_no_claims_and_reads_back_the_same_record() {
+        let record = record(Some("CI"), "acme.intratool.de").unwrap();
+
+        let stored = serde_json::to_value(&record).unwrap();
+
+        assert_eq!(stored["v"], SCHEMA_VERSION);
+        assert!(stored.get("claims").is_none(), "{stored}");
+        assert_eq!(
+            serde_json::from_value::<TokenRecord>(stored).unwrap(),
+            record
+        );
     }
 
     #[test]

@@ -46,10 +46,21 @@ pub struct Listing {
     pub unreadable: usize,
 }
 
+/// What a store holds under one key.
+// Made once per read and consumed at once; boxing the record would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Slot {
+    Free,
+    Token(TokenRecord),
+    /// Something we cannot read: damaged, foreign, or from a newer version. Never overwritten.
+    Unreadable,
+}
+
 /// A key-value store of token records. Async because `chrome.storage` is.
 #[allow(async_fn_in_trait)]
 pub trait TokenStore {
-    async fn get(&self, key: &str) -> Result<Option<TokenRecord>, StoreError>;
+    async fn get(&self, key: &str) -> Result<Slot, StoreError>;
     async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError>;
     async fn list(&self) -> Result<Listing, StoreError>;
 }
@@ -109,19 +120,20 @@ pub async fn save(store: &impl TokenStore, record: &TokenRecord) -> Result<Saved
             format!("{base}~{suffix}")
         };
         match store.get(&key).await? {
-            Some(stored) if stored.token == record.token => return Ok(Saved::Existing(key)),
-            Some(_) => continue,
-            None => {
+            Slot::Token(stored) if stored.token == record.token => return Ok(Saved::Existing(key)),
+            // Another token with the same id, or an entry we cannot read: both stay as they are.
+            Slot::Token(_) | Slot::Unreadable => continue,
+            Slot::Free => {
                 store.put(&key, record).await?;
                 return match store.get(&key).await? {
-                    Some(stored) if stored.token == record.token => Ok(Saved::New(key)),
+                    Slot::Token(stored) if stored.token == record.token => Ok(Saved::New(key)),
                     _ => Err(StoreError::Unreadable("the write did not read back".into())),
                 };
             }
         }
     }
     Err(StoreError::Unreadable(format!(
-        "{MAX_KEY_SUFFIX} other tokens share this token's id"
+        "{MAX_KEY_SUFFIX} other entries hold this token's key"
     )))
 }
 
@@ -138,7 +150,7 @@ pub fn newest_first(mut records: Vec<(String, TokenRecord)>) -> Vec<(String, Tok
 /// A store in memory, for tests of everything built on [`TokenStore`].
 #[derive(Default)]
 pub struct MemoryStore {
-    entries: RefCell<BTreeMap<String, TokenRecord>>,
+    entries: RefCell<BTreeMap<String, Slot>>,
     /// Errors the next writes fail with, first one first; for tests of failure handling.
     failures: RefCell<Vec<StoreError>>,
 }
@@ -148,11 +160,23 @@ impl MemoryStore {
     pub fn fail_writes(&self, errors: impl IntoIterator<Item = StoreError>) {
         self.failures.borrow_mut().extend(errors);
     }
+
+    /// Puts an entry we cannot read under `key`, as a damaged or foreign one would be.
+    pub fn plant_unreadable(&self, key: &str) {
+        self.entries
+            .borrow_mut()
+            .insert(key.to_owned(), Slot::Unreadable);
+    }
 }
 
 impl TokenStore for MemoryStore {
-    async fn get(&self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
-        Ok(self.entries.borrow().get(key).cloned())
+    async fn get(&self, key: &str) -> Result<Slot, StoreError> {
+        Ok(self
+            .entries
+            .borrow()
+            .get(key)
+            .cloned()
+            .unwrap_or(Slot::Free))
     }
 
     async fn put(&self, key: &str, record: &TokenRecord) -> Result<(), StoreError> {
@@ -162,21 +186,21 @@ impl TokenStore for MemoryStore {
         }
         self.entries
             .borrow_mut()
-            .insert(key.to_owned(), record.clone());
+            .insert(key.to_owned(), Slot::Token(record.clone()));
         Ok(())
     }
 
     async fn list(&self) -> Result<Listing, StoreError> {
-        let entries = self.entries.borrow();
-        let records = entries
-            .iter()
-            .filter(|(key, _)| key.starts_with(KEY_PREFIX))
-            .map(|(key, record)| (key.clone(), record.clone()))
-            .collect();
-        Ok(Listing {
-            records,
-            unreadable: 0,
-        })
+        let mut listing = Listing::default();
+        for (key, slot) in self.entries.borrow().iter() {
+            match slot {
+                _ if !key.starts_with(KEY_PREFIX) => {}
+                Slot::Token(record) => listing.records.push((key.clone(), record.clone())),
+                Slot::Unreadable => listing.unreadable += 1,
+                Slot::Free => {}
+            }
+        }
+        Ok(listing)
     }
 }
 
@@ -237,6 +261,18 @@ mod tests {
 
         assert_eq!(saved, Ok(Saved::New(format!("token:{JTI}~1"))));
         assert_eq!(ready(store.list()).unwrap().records.len(), 2);
+    }
+
+    #[test]
+    fn an_unreadable_entry_under_the_key_is_kept_and_the_token_saved_beside_it() {
+        let store = MemoryStore::default();
+        store.plant_unreadable(&format!("token:{JTI}"));
+
+        let saved = ready(save(&store, &record(JTI, "CI", 1.0)));
+
+        assert_eq!(saved, Ok(Saved::New(format!("token:{JTI}~1"))));
+        let listing = ready(store.list()).unwrap();
+        assert_eq!((listing.records.len(), listing.unreadable), (1, 1));
     }
 
     fn no_pause(_ms: u32) -> std::future::Ready<()> {

@@ -1,5 +1,6 @@
 //! Entries in storage that the content script did not write: foreign or damaged entries are
-//! counted and left alone, and a backup file is imported once, entry by entry.
+//! counted and left alone, records of the first release are read as they are, and a backup file
+//! is imported once, entry by entry.
 
 mod support;
 
@@ -16,6 +17,7 @@ use support::{
 
 e2e::in_each_browser!(
     counts_damaged_and_foreign_entries_and_leaves_them_alone,
+    lists_first_release_records_by_what_their_token_says_and_leaves_them_as_stored,
     imports_a_backup_once_and_names_every_entry_it_skips,
 );
 
@@ -49,6 +51,53 @@ fn counts_damaged_and_foreign_entries_and_leaves_them_alone(kind: Kind) -> e2e::
         dump["token:other"],
         json!({ "foo": 1 }),
         "left untouched; storage: {dump:#}"
+    );
+    Ok(())
+}
+
+/// The first release (record format 1) also stored the token's claims. Format 2 reads them from
+/// the token, so claims that disagree with it, as an edited backup could make them, are not
+/// believed. Reading upgrades in memory only: the stored entry stays exactly as it was.
+fn lists_first_release_records_by_what_their_token_says_and_leaves_them_as_stored(
+    kind: Kind,
+) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    create_and_wait(&browser, &server, ACME, "Current")?;
+    let issued = create_and_wait(&browser, &server, ACME, "First release")?;
+    let (key, record) = token_entries(&browser.storage_dump()?)
+        .into_iter()
+        .find(|(_, record)| record["token"] == issued.token)
+        .expect("the token was saved");
+    let mut first_release = record.clone();
+    first_release["v"] = json!(1);
+    // 4102444800 is 1 January 2100; the token itself expires in a year.
+    first_release["claims"] = json!({
+        "jti": "forged", "sub": "1", "aud": ["1"], "scopes": [],
+        "iat": null, "nbf": null, "exp": 4_102_444_800_u64
+    });
+    storage_set(&browser, json!({ key.clone(): first_release.clone() }))?;
+
+    browser.open_popup()?;
+
+    let session = browser.session();
+    let names = popup_names(session, 2)?;
+    let row = format!("#tokens li.token[data-key=\"{key}\"] .expires");
+    let expires = session.find(&row)?.text()?;
+    let status = session.find("#status")?.text()?;
+    let dump = browser.storage_dump()?;
+    assert_eq!(names, ["First release", "Current"], "storage: {dump:#}");
+    assert!(
+        expires.starts_with("Expires") && !expires.contains("2100"),
+        "the expiry should be the token's own, not the stored claim's: {expires:?}"
+    );
+    assert!(
+        !status.contains("could not be read"),
+        "a first-release record is readable: {status:?}; storage: {dump:#}"
+    );
+    assert_eq!(
+        dump[&key], first_release,
+        "the stored entry should be left exactly as it was; storage: {dump:#}"
     );
     Ok(())
 }

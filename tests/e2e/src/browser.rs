@@ -1,6 +1,6 @@
 //! A headless Chromium or Firefox with the built extension loaded, and access to its pages.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -48,6 +48,14 @@ pub struct Options {
     pub extension: bool,
     /// UI language, e.g. `en` or `de`.
     pub lang: String,
+    /// A profile folder kept across launches, as a person's own is; `None` for a fresh one.
+    /// Firefox then installs the packed extension for good instead of as a temporary add-on,
+    /// because a temporary one is removed when the browser closes.
+    pub profile: Option<PathBuf>,
+    /// Where downloads are saved without asking.
+    pub downloads: Option<PathBuf>,
+    /// Keep every page's console for [`Browser::console_messages`]; Chromium only.
+    pub console_log: bool,
 }
 
 impl Default for Options {
@@ -55,6 +63,9 @@ impl Default for Options {
         Options {
             extension: true,
             lang: String::from("en"),
+            profile: None,
+            downloads: None,
+            console_log: false,
         }
     }
 }
@@ -149,6 +160,27 @@ impl Browser {
         Ok(pasted.as_str().unwrap_or_default().to_owned())
     }
 
+    /// What the pages' consoles showed since the last call, as `level: text` lines; needs
+    /// `Options::console_log`. Chromium only: geckodriver keeps no console log.
+    pub fn console_messages(&self) -> Result<Vec<String>> {
+        if self.kind != Kind::Chromium {
+            return Err(Error::Setup(String::from(
+                "only Chromium's driver keeps a console log",
+            )));
+        }
+        let entries = self.session.browser_log()?;
+        Ok(entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|entry| {
+                let level = entry["level"].as_str().unwrap_or("?");
+                let text = entry["message"].as_str().unwrap_or_default();
+                format!("{level}: {text}")
+            })
+            .collect())
+    }
+
     /// Saves a PNG of the current tab to `target/e2e-screenshots/<name>.png`.
     pub fn screenshot(&self, name: &str) -> Result<std::path::PathBuf> {
         let path = paths::screenshot_path(name);
@@ -214,6 +246,9 @@ fn launch_chromium(options: &Options) -> Result<Browser> {
     let driver_bin = paths::binary("CHROMEDRIVER", "/usr/bin/chromedriver")?;
     let browser_bin = paths::binary("CHROMIUM", "/usr/bin/chromium")?;
     let mut args = chromium_args(&options.lang);
+    if let Some(profile) = &options.profile {
+        args.push(format!("--user-data-dir={}", profile.display()));
+    }
     let mut extension_base = None;
     if options.extension {
         let dir = paths::extension_dir("chrome")?;
@@ -225,15 +260,23 @@ fn launch_chromium(options: &Options) -> Result<Browser> {
         ));
     }
     let driver = Driver::start(Command::new(driver_bin), "chromedriver")?;
-    let capabilities = json!({
+    let mut prefs = json!({ "intl.accept_languages": options.lang });
+    if let Some(dir) = &options.downloads {
+        prefs["download.default_directory"] = json!(dir);
+        prefs["download.prompt_for_download"] = json!(false);
+    }
+    let mut capabilities = json!({
         "browserName": "chrome",
         "acceptInsecureCerts": true,
         "goog:chromeOptions": {
             "binary": browser_bin,
             "args": args,
-            "prefs": { "intl.accept_languages": options.lang },
+            "prefs": prefs,
         },
     });
+    if options.console_log {
+        capabilities["goog:loggingPrefs"] = json!({ "browser": "ALL" });
+    }
     let session = Session::new(driver.url(), capabilities)?;
     Ok(Browser {
         kind: Kind::Chromium,
@@ -285,18 +328,30 @@ fn launch_firefox(options: &Options) -> Result<Browser> {
     // Without it geckodriver refuses to drive moz-extension:// pages.
     command.arg("--allow-system-access");
     let driver = Driver::start(command, "geckodriver")?;
+    let mut args = vec![String::from("-headless")];
+    if let Some(profile) = &options.profile {
+        args.extend([String::from("-profile"), profile.display().to_string()]);
+    }
     let capabilities = json!({
         "browserName": "firefox",
         "acceptInsecureCerts": true,
         "moz:firefoxOptions": {
             "binary": browser_bin,
-            "args": ["-headless"],
-            "prefs": firefox_prefs(&options.lang),
+            "args": args,
+            "prefs": firefox_prefs(options),
         },
     });
     let session = Session::new(driver.url(), capabilities)?;
-    if let Some(dir) = &extension {
-        session.install_addon(dir)?;
+    match (&extension, &options.profile) {
+        (None, _) => {}
+        (Some(dir), None) => drop(session.install_addon(dir, true)?),
+        (Some(dir), Some(profile)) => {
+            // Installed for good on the first launch; later launches find it in the profile.
+            let installed = profile.join("extensions").join(format!("{GECKO_ID}.xpi"));
+            if !installed.exists() {
+                session.install_addon(&packed(dir)?, false)?;
+            }
+        }
     }
     Ok(Browser {
         kind: Kind::Firefox,
@@ -306,16 +361,42 @@ fn launch_firefox(options: &Options) -> Result<Browser> {
     })
 }
 
-fn firefox_prefs(lang: &str) -> Value {
+fn firefox_prefs(options: &Options) -> Value {
     let uuids = json!({ GECKO_ID: FIREFOX_UUID }).to_string();
-    json!({
+    let mut prefs = json!({
         "network.dns.localDomains": HOSTS.join(","),
         // Local domains also resolve to ::1, where the replica does not listen.
         "network.dns.disableIPv6": true,
         "extensions.webextensions.uuids": uuids,
-        "intl.locale.requested": lang,
-        "intl.accept_languages": lang,
-    })
+        "intl.locale.requested": options.lang,
+        "intl.accept_languages": options.lang,
+    });
+    if options.profile.is_some() {
+        // A lasting install of an unsigned add-on; Firefox ESR honours this, release builds
+        // do not. The store signs the real one.
+        prefs["xpinstall.signatures.required"] = json!(false);
+    }
+    if let Some(dir) = &options.downloads {
+        prefs["browser.download.folderList"] = json!(2);
+        prefs["browser.download.dir"] = json!(dir);
+        prefs["browser.download.useDownloadDir"] = json!(true);
+        prefs["browser.download.always_ask_before_handling_new_types"] = json!(false);
+    }
+    prefs
+}
+
+/// The store zip `build.sh` packs beside the unpacked folder `dir`.
+fn packed(dir: &Path) -> Result<PathBuf> {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let zip = dir.with_file_name(format!("token-saver-{name}.zip"));
+    if zip.exists() {
+        Ok(zip)
+    } else {
+        Err(Error::Setup(format!(
+            "no packed extension at {}: run ./build.sh first",
+            zip.display()
+        )))
+    }
 }
 
 #[cfg(test)]

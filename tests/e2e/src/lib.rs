@@ -11,6 +11,7 @@ mod paths;
 mod random;
 mod server;
 mod storage;
+mod temp;
 mod wait;
 mod webdriver;
 
@@ -26,6 +27,7 @@ pub use oauth_page::{
 };
 pub use server::{Decoy, Decoys, Issued, Server, TokenKind, HOSTS};
 pub use storage::token_records;
+pub use temp::TempDir;
 pub use wait::wait_until;
 pub use webdriver::{keys, Element, Session};
 

@@ -168,10 +168,17 @@ impl Session {
         self.post("/permissions", body).map(drop)
     }
 
-    /// Installs an unpacked extension folder as a temporary add-on; Firefox only.
-    pub fn install_addon(&self, path: &Path) -> Result<String> {
-        let body = json!({ "path": path, "temporary": true });
+    /// Installs an add-on; Firefox only. A temporary one may be an unpacked folder and is gone
+    /// when the browser closes; a lasting one must be packed.
+    pub fn install_addon(&self, path: &Path, temporary: bool) -> Result<String> {
+        let body = json!({ "path": path, "temporary": temporary });
         string(self.post("/moz/addon/install", body)?, "install add-on")
+    }
+
+    /// The browser console entries collected since the last call; chromedriver only, and only
+    /// with `goog:loggingPrefs` asked for at launch.
+    pub fn browser_log(&self) -> Result<Value> {
+        self.post("/se/log", json!({ "type": "browser" }))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Tokens outlast what happens around the page: two tenants creating one at the same moment,
-//! the extension being reloaded, and a tab left open across that reload.
+//! the extension being reloaded, a tab left open across that reload, and the browser being
+//! closed and started again.
 
 mod support;
 
@@ -7,7 +8,8 @@ use std::collections::BTreeSet;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use e2e::{
-    assert_saved_among, dump_text, token_records, Browser, Kind, OauthPage, PageOptions, Server,
+    assert_saved_among, dump_text, token_records, Browser, Kind, OauthPage, Options, PageOptions,
+    Server, TempDir,
 };
 use support::{
     create_and_wait, expect_notice, popup_names, reload_extension, token_entries, NameEntry,
@@ -17,6 +19,7 @@ use support::{
 e2e::in_each_browser!(
     saves_tokens_created_in_two_tenants_at_the_same_moment_under_their_own_names,
     keeps_and_lists_every_token_across_an_extension_reload,
+    keeps_and_lists_every_token_across_a_browser_restart,
     a_tab_left_open_across_a_reload_still_secures_its_token,
 );
 
@@ -102,6 +105,44 @@ fn keeps_and_lists_every_token_across_an_extension_reload(kind: Kind) -> e2e::Re
     assert_eq!(
         listed, expected,
         "popup after the reload; storage: {dump:#}"
+    );
+    Ok(())
+}
+
+/// The same profile launched twice, as a person closes the browser and opens it again. Firefox
+/// has the extension installed for good here, as from the store; a temporary add-on would be
+/// removed, storage and all, when the browser closes.
+fn keeps_and_lists_every_token_across_a_browser_restart(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let profile = TempDir::new(&format!("{}-profile", kind.name()))?;
+    let options = Options {
+        profile: Some(profile.path().to_owned()),
+        ..Options::default()
+    };
+    let before = {
+        let browser = Browser::launch_with(kind, &options)?;
+        create_and_wait(&browser, &server, ACME, "Vor dem Neustart")?;
+        token_entries(&browser.storage_dump()?)
+        // Dropping the browser ends the session, which closes it the way a person does.
+    };
+
+    let browser = Browser::launch_with(kind, &options)?;
+
+    let dump = browser.storage_dump()?;
+    assert_eq!(before.len(), 1, "saved before the restart: {before:?}");
+    assert_eq!(
+        token_entries(&dump),
+        before,
+        "the token record should be unchanged after the restart; storage: {dump:#}"
+    );
+    create_and_wait(&browser, &server, BETA, "Nach dem Neustart")?;
+    browser.open_popup()?;
+    let listed = popup_names(browser.session(), 2)?;
+    assert_eq!(
+        listed,
+        ["Nach dem Neustart", "Vor dem Neustart"],
+        "popup after the restart; storage: {}",
+        dump_text(&browser)
     );
     Ok(())
 }

@@ -8,24 +8,17 @@ use std::thread;
 use std::time::Duration;
 
 use e2e::{
-    dump_text, expect_saved_notice, wait_until, Browser, Error, Issued, Kind, OauthPage,
-    PageOptions, Result, Server, Session,
+    dump_text, wait_until, Browser, Error, Issued, Kind, PageOptions, Result, Server, Session,
 };
+pub use e2e::{READING_THE_PAGE, SAVE_TIMEOUT};
 use serde_json::{json, Value};
 
 pub const ACME: &str = "acme.intratool.de";
 pub const BETA: &str = "beta.intratool.de";
 
-/// From the token showing to the extension's notice; generous for a loaded CI machine.
-pub const SAVE_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// Longer than the extension's 100 ms field poll, its deferred full pass and a save: whatever
 /// it would save has been saved by then.
 pub const SETTLE: Duration = Duration::from_millis(1000);
-
-/// A person looks at a page before typing into it; WebDriver types within milliseconds of the
-/// load event, before the content script may be listening (Firefox's was seen to need ~250 ms).
-pub const READING_THE_PAGE: Duration = Duration::from_millis(500);
 
 /// How long a page step (a form opening, the server answering) may take.
 const STEP: Duration = Duration::from_secs(10);
@@ -206,18 +199,15 @@ pub fn expect_notice(browser: &Browser, timeout: Duration) -> Notice {
         .unwrap_or_else(|err| panic!("{err}; storage: {}", dump_text(browser)))
 }
 
-/// Opens `host`'s token page, creates a token called `name` and waits for the saved notice.
+/// Opens `host`'s usual token page, creates a token called `name` and waits for the saved
+/// notice.
 pub fn create_and_wait(
     browser: &Browser,
     server: &Server,
     host: &str,
     name: &str,
 ) -> Result<Issued> {
-    let page = OauthPage::open(browser.session(), server, host, PageOptions::default())?;
-    thread::sleep(READING_THE_PAGE);
-    let issued = page.create_token(name)?;
-    expect_saved_notice(browser, &page, SAVE_TIMEOUT);
-    Ok(issued)
+    e2e::create_and_wait(browser, server, host, PageOptions::default(), name)
 }
 
 /// The `.name` texts of the popup's rows once it lists `count` of them; the popup must be the

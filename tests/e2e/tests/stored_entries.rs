@@ -1,14 +1,14 @@
 //! Entries in storage that the content script did not write: foreign or damaged entries are
-//! counted and left alone, records of the first release are read as they are, and a backup file
-//! is imported once, entry by entry.
+//! counted and left alone, records of the first release are read as they are, an export downloads
+//! a file that brings every token back, and a backup file is imported once, entry by entry.
 
 mod support;
 
 use std::fs;
-use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use e2e::{dump_text, Browser, Kind, Server, Session};
+use e2e::{dump_text, wait_until, Browser, Kind, Options, Server, Session, TempDir};
 use serde_json::{json, Value};
 use support::{
     create_and_wait, popup_names, popup_status, storage_remove, storage_set, token_entries, ACME,
@@ -18,6 +18,7 @@ use support::{
 e2e::in_each_browser!(
     counts_damaged_and_foreign_entries_and_leaves_them_alone,
     lists_first_release_records_by_what_their_token_says_and_leaves_them_as_stored,
+    exports_a_file_that_brings_every_token_back,
     imports_a_backup_once_and_names_every_entry_it_skips,
 );
 
@@ -100,6 +101,88 @@ fn lists_first_release_records_by_what_their_token_says_and_leaves_them_as_store
         "the stored entry should be left exactly as it was; storage: {dump:#}"
     );
     Ok(())
+}
+
+/// The export is a real download through the browser: the file that lands on disk, imported
+/// into the emptied storage, restores every record exactly.
+fn exports_a_file_that_brings_every_token_back(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let downloads = TempDir::new(&format!("{}-downloads", kind.name()))?;
+    let options = Options {
+        downloads: Some(downloads.path().to_owned()),
+        ..Options::default()
+    };
+    let browser = Browser::launch_with(kind, &options)?;
+    for name in ["Export Eins", "Export Zwei"] {
+        create_and_wait(&browser, &server, ACME, name)?;
+    }
+    let saved = token_entries(&browser.storage_dump()?);
+    let session = browser.session();
+    browser.open_popup()?;
+    session.navigate(&browser.extension_url("popup.html?view=tab")?)?;
+
+    session.find("#export")?.click()?;
+
+    let report = wait_until("the export's report", SAVE_TIMEOUT, || {
+        let text = session.find("#report")?.text()?;
+        Ok((!text.is_empty()).then_some(text))
+    })?;
+    let file = downloaded_json(downloads.path())?;
+    let text = fs::read_to_string(&file)?;
+    let backup: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|err| panic!("the exported file is not JSON ({err}): {text}"));
+    assert!(
+        report.starts_with("Exported 2 tokens."),
+        "the popup should report the export: {report:?}"
+    );
+    let file_name = file.file_name().unwrap_or_default().to_string_lossy();
+    assert!(
+        file_name.starts_with("token-saver-backup-"),
+        "the file's name: {file_name}"
+    );
+    assert_eq!(backup["format"], "token-saver-backup", "{backup:#}");
+    let mut exported: Vec<&str> = backup["tokens"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|record| record["name"].as_str())
+        .collect();
+    exported.sort_unstable();
+    assert_eq!(exported, ["Export Eins", "Export Zwei"], "{backup:#}");
+
+    let keys: Vec<&str> = saved.iter().map(|(key, _)| key.as_str()).collect();
+    storage_remove(&browser, &keys)?;
+    let lines = import(session, &file)?;
+    let restored = browser.storage_dump()?;
+    assert!(
+        lines[0].starts_with("Imported 2 new tokens; 0 were already saved"),
+        "{lines:?}; storage: {restored:#}"
+    );
+    assert_eq!(
+        token_entries(&restored),
+        saved,
+        "the import should restore every record exactly; storage: {restored:#}"
+    );
+    Ok(())
+}
+
+/// The one JSON file in `dir`, once the browser has finished writing it.
+fn downloaded_json(dir: &Path) -> e2e::Result<PathBuf> {
+    wait_until("the export's download", Duration::from_secs(10), || {
+        let mut files = Vec::new();
+        for entry in fs::read_dir(dir)? {
+            files.push(entry?.path());
+        }
+        // Both browsers write to a side file (.crdownload, .part) and rename it when done.
+        let done: Vec<&PathBuf> = files
+            .iter()
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        Ok(match (done.as_slice(), files.len()) {
+            ([file], 1) => Some(file.to_path_buf()),
+            _ => None,
+        })
+    })
 }
 
 fn imports_a_backup_once_and_names_every_entry_it_skips(kind: Kind) -> e2e::Result<()> {

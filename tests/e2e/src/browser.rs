@@ -1,5 +1,7 @@
 //! A headless Chromium or Firefox with the built extension loaded, and access to its pages.
 
+use std::cell::Cell;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -54,7 +56,7 @@ pub struct Options {
     pub profile: Option<PathBuf>,
     /// Where downloads are saved without asking.
     pub downloads: Option<PathBuf>,
-    /// Keep every page's console for [`Browser::console_messages`]; Chromium only.
+    /// Keep every page's console for [`Browser::console_messages`].
     pub console_log: bool,
 }
 
@@ -75,8 +77,10 @@ pub struct Browser {
     kind: Kind,
     // Declared before the driver so the session is deleted while the driver still runs.
     session: Session,
-    _driver: Driver,
+    driver: Driver,
     extension_base: Option<String>,
+    /// How much of the driver's log [`Browser::console_messages`] has already read.
+    log_read: Cell<u64>,
 }
 
 impl Browser {
@@ -160,13 +164,16 @@ impl Browser {
         Ok(pasted.as_str().unwrap_or_default().to_owned())
     }
 
-    /// What the pages' consoles showed since the last call, as `level: text` lines; needs
-    /// `Options::console_log`. Chromium only: geckodriver keeps no console log.
+    /// What the pages' consoles showed since the last call, one line each; needs
+    /// `Options::console_log`.
+    ///
+    /// Chromium's driver keeps the log: `level: address line:column text`. Firefox writes its
+    /// console to its standard output, which goes to the driver's log file: script errors as
+    /// `JavaScript error: address, line n: text` and, with the prefs `Options::console_log`
+    /// sets, `console.log: text` and the like.
     pub fn console_messages(&self) -> Result<Vec<String>> {
-        if self.kind != Kind::Chromium {
-            return Err(Error::Setup(String::from(
-                "only Chromium's driver keeps a console log",
-            )));
+        if self.kind == Kind::Firefox {
+            return self.firefox_console();
         }
         let entries = self.session.browser_log()?;
         Ok(entries
@@ -178,6 +185,20 @@ impl Browser {
                 let text = entry["message"].as_str().unwrap_or_default();
                 format!("{level}: {text}")
             })
+            .collect())
+    }
+
+    fn firefox_console(&self) -> Result<Vec<String>> {
+        let mut log = std::fs::File::open(self.driver.log())?;
+        log.seek(SeekFrom::Start(self.log_read.get()))?;
+        let mut text = String::new();
+        self.log_read
+            .set(self.log_read.get() + log.read_to_string(&mut text)? as u64);
+        let console = ["JavaScript ", "console."];
+        Ok(text
+            .lines()
+            .filter(|line| console.iter().any(|start| line.starts_with(start)))
+            .map(str::to_owned)
             .collect())
     }
 
@@ -281,8 +302,9 @@ fn launch_chromium(options: &Options) -> Result<Browser> {
     Ok(Browser {
         kind: Kind::Chromium,
         session,
-        _driver: driver,
+        driver,
         extension_base,
+        log_read: Cell::new(0),
     })
 }
 
@@ -356,8 +378,9 @@ fn launch_firefox(options: &Options) -> Result<Browser> {
     Ok(Browser {
         kind: Kind::Firefox,
         session,
-        _driver: driver,
+        driver,
         extension_base: extension.map(|_| format!("moz-extension://{FIREFOX_UUID}/")),
+        log_read: Cell::new(0),
     })
 }
 
@@ -375,6 +398,11 @@ fn firefox_prefs(options: &Options) -> Value {
         // A lasting install of an unsigned add-on; Firefox ESR honours this, release builds
         // do not. The store signs the real one.
         prefs["xpinstall.signatures.required"] = json!(false);
+    }
+    if options.console_log {
+        // Console calls of web pages and of everything else (content scripts included) go to
+        // standard output; script errors always do.
+        prefs["devtools.console.stdout.content"] = json!(true);
     }
     if let Some(dir) = &options.downloads {
         prefs["browser.download.folderList"] = json!(2);

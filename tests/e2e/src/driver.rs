@@ -14,6 +14,7 @@ use crate::wait::wait_until;
 pub struct Driver {
     child: Child,
     url: String,
+    log: PathBuf,
 }
 
 impl Driver {
@@ -35,6 +36,7 @@ impl Driver {
         let mut driver = Driver {
             child,
             url: format!("http://127.0.0.1:{port}"),
+            log: log.clone(),
         };
         driver.wait_ready(name, &log)?;
         Ok(driver)
@@ -43,6 +45,11 @@ impl Driver {
     /// The driver's base URL, e.g. `http://127.0.0.1:40123`.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The file the driver's and the browser's output go to.
+    pub fn log(&self) -> &std::path::Path {
+        &self.log
     }
 
     fn wait_ready(&mut self, name: &str, log: &std::path::Path) -> Result<()> {

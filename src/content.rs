@@ -90,10 +90,18 @@ impl Texts {
 
 /// The name typed at "Erstellen". Kept in extension storage too, under [`pending_key`], so that
 /// a form post that reloads the page still attaches it; never in the page's own storage.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct PendingName {
     name: String,
     at: f64,
+}
+
+impl PendingName {
+    /// The name if it was typed at most [`NAME_TTL_MS`] before `now`; an older one belongs to
+    /// some earlier attempt.
+    fn fresh_at(self, now: f64) -> Option<Self> {
+        (now - self.at < NAME_TTL_MS).then_some(self)
+    }
 }
 
 fn pending_key(host: &str) -> String {
@@ -196,7 +204,11 @@ pub async fn start() -> Result<(), JsValue> {
         .await
         .ok()
         .flatten();
-    let fresh = carried.filter(|p| Date::now() - p.at < NAME_TTL_MS);
+    let fresh = carried.clone().and_then(|p| p.fresh_at(Date::now()));
+    if carried.is_some() && fresh.is_none() {
+        // Expired: nothing will ever take it, so it does not wait in storage any longer.
+        chrome::forget(&pending_key(&host));
+    }
     // A click during the read above is newer than anything carried over.
     if let (Some(carried), None) = (fresh, watcher.created_at.get()) {
         watcher.created_at.set(Some(carried.at));
@@ -424,7 +436,7 @@ impl Watcher {
             .pending
             .borrow_mut()
             .take()
-            .filter(|p| now - p.at < NAME_TTL_MS);
+            .and_then(|p| p.fresh_at(now));
         if name.is_some() {
             chrome::forget(&pending_key(&self.host));
         }
@@ -472,5 +484,25 @@ impl Watcher {
         // page's console would only tell the page about us.
         let token = failed.then_some(record.token.as_str());
         let _ = notice::show(&self.document, kind, &text, &texts.close, token);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_name_expires_after_five_minutes() {
+        let typed = PendingName {
+            name: "CI".into(),
+            at: 1_000.0,
+        };
+
+        assert_eq!(
+            typed.clone().fresh_at(1_000.0 + NAME_TTL_MS - 1.0),
+            Some(typed.clone())
+        );
+        assert_eq!(typed.fresh_at(1_000.0 + NAME_TTL_MS), None);
+        assert_eq!(NAME_TTL_MS, 300_000.0);
     }
 }

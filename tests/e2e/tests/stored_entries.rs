@@ -8,7 +8,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use e2e::{dump_text, wait_until, Browser, Kind, Options, Server, Session, TempDir};
+use e2e::{
+    dump_text, wait_until, Browser, Kind, OauthPage, Options, PageOptions, Server, Session, TempDir,
+};
 use serde_json::{json, Value};
 use support::{
     create_and_wait, popup_names, popup_status, storage_remove, storage_set, token_entries, ACME,
@@ -19,6 +21,7 @@ e2e::in_each_browser!(
     counts_damaged_and_foreign_entries_and_leaves_them_alone,
     lists_first_release_records_by_what_their_token_says_and_leaves_them_as_stored,
     exports_a_file_that_brings_every_token_back,
+    removes_a_pending_name_older_than_five_minutes,
     imports_a_backup_once_and_names_every_entry_it_skips,
 );
 
@@ -99,6 +102,41 @@ fn lists_first_release_records_by_what_their_token_says_and_leaves_them_as_store
     assert_eq!(
         dump[&key], first_release,
         "the stored entry should be left exactly as it was; storage: {dump:#}"
+    );
+    Ok(())
+}
+
+/// A name typed at "Erstellen" waits in storage for the token of a form post; one older than
+/// five minutes belongs to an abandoned attempt and is removed when the page opens next.
+fn removes_a_pending_name_older_than_five_minutes(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::launch(kind)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64;
+    let key = format!("pending:{ACME}");
+    let stale = json!({ "name": "Abandoned", "at": now - 6 * 60 * 1000 });
+    let recent = json!({ "name": "Recent", "at": now - 60 * 1000 });
+    storage_set(
+        &browser,
+        json!({ key.clone(): stale, "pending:beta.intratool.de": recent }),
+    )?;
+
+    OauthPage::open(browser.session(), &server, ACME, PageOptions::default())?;
+
+    let gone = wait_until("the stale pending name to go", SAVE_TIMEOUT, || {
+        let dump = browser.storage_dump()?;
+        Ok(dump.get(&key).is_none().then_some(dump))
+    });
+    let dump = browser.storage_dump()?;
+    assert!(
+        gone.is_ok(),
+        "the stale name is still stored; storage: {dump:#}"
+    );
+    assert_eq!(
+        dump["pending:beta.intratool.de"]["name"], "Recent",
+        "another tenant's recent name stays; storage: {dump:#}"
     );
     Ok(())
 }

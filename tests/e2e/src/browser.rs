@@ -23,6 +23,10 @@ pub const GECKO_ID: &str = "token-saver@intratool-extension";
 /// Fixed so the extension's moz-extension:// host name is known before it is installed.
 const FIREFOX_UUID: &str = "5f0c1a2e-7b3d-4c8e-9a61-2d4f8b0e3c57";
 
+/// The Firefox id of `tests/e2e/other-extension`, from its manifest, and its fixed host name.
+const OTHER_GECKO_ID: &str = "other-extension@e2e.invalid";
+const OTHER_FIREFOX_UUID: &str = "0b7e2c1d-3f4a-4e5b-8c6d-9a0f1e2d3c4b";
+
 /// Which browser to drive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -58,6 +62,9 @@ pub struct Options {
     pub downloads: Option<PathBuf>,
     /// Keep every page's console for [`Browser::console_messages`].
     pub console_log: bool,
+    /// Also load `tests/e2e/other-extension`, a second extension with no permissions, as a
+    /// person may have; its pages are at [`Browser::other_extension_url`].
+    pub other_extension: bool,
 }
 
 impl Default for Options {
@@ -68,6 +75,7 @@ impl Default for Options {
             profile: None,
             downloads: None,
             console_log: false,
+            other_extension: false,
         }
     }
 }
@@ -79,6 +87,7 @@ pub struct Browser {
     session: Session,
     driver: Driver,
     extension_base: Option<String>,
+    other_base: Option<String>,
     /// How much of the driver's log [`Browser::console_messages`] has already read.
     log_read: Cell<u64>,
 }
@@ -116,6 +125,16 @@ impl Browser {
         let base = self.extension_base.as_deref().ok_or_else(|| {
             Error::Setup(String::from(
                 "this browser was launched without the extension",
+            ))
+        })?;
+        Ok(format!("{base}{path}"))
+    }
+
+    /// The address of a file in `tests/e2e/other-extension`, when it was loaded.
+    pub fn other_extension_url(&self, path: &str) -> Result<String> {
+        let base = self.other_base.as_deref().ok_or_else(|| {
+            Error::Setup(String::from(
+                "this browser was launched without the other extension",
             ))
         })?;
         Ok(format!("{base}{path}"))
@@ -271,14 +290,28 @@ fn launch_chromium(options: &Options) -> Result<Browser> {
         args.push(format!("--user-data-dir={}", profile.display()));
     }
     let mut extension_base = None;
+    let mut other_base = None;
+    let mut load = Vec::new();
     if options.extension {
         let dir = paths::extension_dir("chrome")?;
-        args.push(format!("--load-extension={}", dir.display()));
-        args.push(format!("--disable-extensions-except={}", dir.display()));
         extension_base = Some(format!(
             "chrome-extension://{}/",
             chromium_extension_id(&dir)
         ));
+        load.push(dir.display().to_string());
+    }
+    if options.other_extension {
+        let dir = paths::other_extension_dir()?;
+        other_base = Some(format!(
+            "chrome-extension://{}/",
+            chromium_extension_id(&dir)
+        ));
+        load.push(dir.display().to_string());
+    }
+    if !load.is_empty() {
+        let load = load.join(",");
+        args.push(format!("--load-extension={load}"));
+        args.push(format!("--disable-extensions-except={load}"));
     }
     let driver = Driver::start(Command::new(driver_bin), "chromedriver")?;
     let mut prefs = json!({ "intl.accept_languages": options.lang });
@@ -304,6 +337,7 @@ fn launch_chromium(options: &Options) -> Result<Browser> {
         session,
         driver,
         extension_base,
+        other_base,
         log_read: Cell::new(0),
     })
 }
@@ -364,6 +398,12 @@ fn launch_firefox(options: &Options) -> Result<Browser> {
         },
     });
     let session = Session::new(driver.url(), capabilities)?;
+    let other_base = if options.other_extension {
+        session.install_addon(&paths::other_extension_dir()?, true)?;
+        Some(format!("moz-extension://{OTHER_FIREFOX_UUID}/"))
+    } else {
+        None
+    };
     match (&extension, &options.profile) {
         (None, _) => {}
         (Some(dir), None) => drop(session.install_addon(dir, true)?),
@@ -380,12 +420,13 @@ fn launch_firefox(options: &Options) -> Result<Browser> {
         session,
         driver,
         extension_base: extension.map(|_| format!("moz-extension://{FIREFOX_UUID}/")),
+        other_base,
         log_read: Cell::new(0),
     })
 }
 
 fn firefox_prefs(options: &Options) -> Value {
-    let uuids = json!({ GECKO_ID: FIREFOX_UUID }).to_string();
+    let uuids = json!({ GECKO_ID: FIREFOX_UUID, OTHER_GECKO_ID: OTHER_FIREFOX_UUID }).to_string();
     let mut prefs = json!({
         "network.dns.localDomains": HOSTS.join(","),
         // Local domains also resolve to ::1, where the replica does not listen.

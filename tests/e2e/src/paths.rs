@@ -28,6 +28,12 @@ pub fn extension_dir(browser_folder: &str) -> Result<PathBuf> {
     })
 }
 
+/// `tests/e2e/other-extension`, as a canonical path (Chromium derives its id from it). Kept out
+/// of `fixtures/`, which the replica serves.
+pub fn other_extension_dir() -> Result<PathBuf> {
+    Ok(crate_dir().join("other-extension").canonicalize()?)
+}
+
 /// The folder the replica server serves pages from.
 pub fn fixtures_dir() -> PathBuf {
     crate_dir().join("fixtures")

@@ -1,9 +1,10 @@
-//! What the extension exposes to the page it works on: a page script can neither read a saved
-//! token nor plant one, and the page's console shows nothing from the extension.
+//! What the extension exposes: neither a page script nor another extension can read a saved
+//! token or plant one, and the page's console shows nothing from the extension.
 
 mod support;
 
 use std::thread;
+use std::time::SystemTime;
 
 use e2e::{
     create_and_wait, expect_saved_notice, Browser, Kind, OauthPage, Options, PageOptions, Server,
@@ -18,6 +19,7 @@ use support::{
 e2e::in_each_browser!(
     a_page_script_finds_no_saved_token_outside_its_own_field,
     a_page_script_can_neither_reach_the_extension_nor_plant_a_token,
+    another_extension_can_neither_reach_the_extension_nor_plant_a_token,
     the_page_console_shows_nothing_from_the_extension,
 );
 
@@ -147,6 +149,78 @@ fn a_page_script_can_neither_reach_the_extension_nor_plant_a_token(kind: Kind) -
     );
     Ok(())
 }
+
+/// Any extension can address ours by id without asking for a permission. Ours listens to no
+/// one outside itself (no `onMessageExternal`, no `externally_connectable`), so every attempt
+/// fails and storage stays as it was.
+fn another_extension_can_neither_reach_the_extension_nor_plant_a_token(
+    kind: Kind,
+) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let options = Options {
+        other_extension: true,
+        ..Options::default()
+    };
+    let browser = Browser::launch_with(kind, &options)?;
+    create_and_wait(&browser, &server, ACME, PageOptions::default(), "Shown")?;
+    let before = browser.storage_dump()?;
+    let id = extension_id(&browser)?;
+    let token = e2e::mint_passport_token(SystemTime::now()).jwt;
+    let session = browser.session();
+    session.navigate(&browser.other_extension_url("page.html")?)?;
+
+    let attempts = run_async(session, FROM_ANOTHER_EXTENSION, json!([id, token]))?;
+    thread::sleep(SETTLE);
+
+    let dump = browser.storage_dump()?;
+    let sent = attempts["sendMessage"].as_str().unwrap_or_default();
+    let connected = attempts["connect"].as_str().unwrap_or_default();
+    // Both browsers say this when the message got through to an extension that does not listen.
+    assert!(
+        sent.contains("Receiving end does not exist"),
+        "sendMessage: {attempts:#}"
+    );
+    assert!(
+        connected.starts_with("disconnected"),
+        "connect: {attempts:#}"
+    );
+    assert!(
+        !dump.to_string().contains(&token),
+        "another extension planted a token by {attempts:#}; storage: {dump:#}"
+    );
+    assert_eq!(
+        token_entries(&dump),
+        token_entries(&before),
+        "storage: {dump:#}"
+    );
+    Ok(())
+}
+
+/// What another extension's page can try with our id: a one-off message carrying a token the
+/// way the strict-CSP relay's messages do, and a long-lived port.
+const FROM_ANOTHER_EXTENSION: &str = "
+    const [id, token] = arguments;
+    const message = { texts: [token], names: ['Planted'] };
+    const attempts = {};
+    try {
+        const answer = await chrome.runtime.sendMessage(id, message);
+        attempts.sendMessage = `answered ${JSON.stringify(answer)}`;
+    } catch (err) {
+        attempts.sendMessage = `failed: ${err}`;
+    }
+    attempts.connect = await new Promise((resolve) => {
+        try {
+            const port = chrome.runtime.connect(id);
+            port.onDisconnect.addListener(() =>
+                resolve(`disconnected: ${chrome.runtime.lastError?.message}`));
+            port.onMessage.addListener((m) => resolve(`answered ${JSON.stringify(m)}`));
+            port.postMessage(message);
+            setTimeout(() => resolve('still connected after 2 s'), 2000);
+        } catch (err) {
+            resolve(`failed: ${err}`);
+        }
+    });
+    return attempts;";
 
 /// The id a page would address the extension by.
 fn extension_id(browser: &Browser) -> e2e::Result<String> {

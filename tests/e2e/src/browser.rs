@@ -122,22 +122,12 @@ impl Browser {
 
     /// The address of a file in the extension, e.g. `popup.html`.
     pub fn extension_url(&self, path: &str) -> Result<String> {
-        let base = self.extension_base.as_deref().ok_or_else(|| {
-            Error::Setup(String::from(
-                "this browser was launched without the extension",
-            ))
-        })?;
-        Ok(format!("{base}{path}"))
+        address(&self.extension_base, "the extension", path)
     }
 
     /// The address of a file in `tests/e2e/other-extension`, when it was loaded.
     pub fn other_extension_url(&self, path: &str) -> Result<String> {
-        let base = self.other_base.as_deref().ok_or_else(|| {
-            Error::Setup(String::from(
-                "this browser was launched without the other extension",
-            ))
-        })?;
-        Ok(format!("{base}{path}"))
+        address(&self.other_base, "the other extension", path)
     }
 
     /// Everything in the extension's `chrome.storage.local`, read from one of its own pages.
@@ -253,6 +243,16 @@ impl Browser {
         self.session.switch_to_window(&home)?;
         closed?;
         result
+    }
+}
+
+/// `path` under `base`, the address of an extension loaded as `what`.
+fn address(base: &Option<String>, what: &str, path: &str) -> Result<String> {
+    match base {
+        Some(base) => Ok(format!("{base}{path}")),
+        None => Err(Error::Setup(format!(
+            "this browser was launched without {what}"
+        ))),
     }
 }
 

@@ -63,6 +63,8 @@ assemble() {
   rm -rf "$out"
   mkdir -p "$out"
   cp -r extension/_locales "$@" "$out/"
+  mkdir -p "$out/icons"
+  cp extension/icons/*.png "$out/icons/"
   cp "$PKG/token_saver.js" "$PKG/token_saver_bg.wasm" "$out/"
   jq -s '.[0] * .[1]' extension/manifest.json "extension/manifest.$browser.json" >"$out/manifest.json"
   rm -f "dist/token-saver-$browser.zip"

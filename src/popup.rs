@@ -112,17 +112,23 @@ fn item(
         record.name.clone()
     };
     let created = chrome::message("popupCreated", &[&date(record.captured_at, language)]);
-    let expires = record
-        .claims
-        .exp
-        .map(|exp| chrome::message("popupExpires", &[&date(exp as f64 * 1000.0, language)]));
+    // A token past its expiry is useless; the person should see that before copying it.
+    let expires = record.claims.exp.map(|exp| {
+        let at = exp as f64 * 1000.0;
+        let (message, class) = if at <= Date::now() {
+            ("popupExpired", "expires expired")
+        } else {
+            ("popupExpires", "expires")
+        };
+        (chrome::message(message, &[&date(at, language)]), class)
+    });
     let details = document.create_element("div")?;
     details.set_class_name("details");
     append_text(document, &details, "name", &name)?;
     append_text(document, &details, "tenant", &record.tenant)?;
     append_text(document, &details, "created", &created)?;
-    if let Some(expires) = expires {
-        append_text(document, &details, "expires", &expires)?;
+    if let Some((text, class)) = expires {
+        append_text(document, &details, class, &text)?;
     }
     let button = document.create_element("button")?;
     button.set_class_name("copy");

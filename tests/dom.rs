@@ -220,6 +220,28 @@ fn the_popup_lists_records_as_text_only() {
 }
 
 #[wasm_bindgen_test]
+fn the_popup_marks_a_token_past_its_expiry() {
+    let root = page(r#"<p id="empty" hidden></p><ul id="tokens"></ul>"#);
+    let found = recognise::find(token(), Context::Page).remove(0);
+    let now_s = (js_sys::Date::now() / 1000.0) as i64;
+    let mut expired = TokenRecord::new(found, Some("old"), "acme.intratool.de", 1.7e12).unwrap();
+    expired.claims.exp = Some(now_s - 60);
+    let mut valid = expired.clone();
+    valid.claims.exp = Some(now_s + 3600);
+
+    popup::render(&document(), &[("a".into(), expired), ("b".into(), valid)]).unwrap();
+
+    let class = |key: &str| {
+        query(&root, &format!(r#"li[data-key="{key}"] .expires"#))
+            .class_name()
+            .split(' ')
+            .any(|class| class == "expired")
+    };
+    assert!(class("a"), "the expired token is marked");
+    assert!(!class("b"), "the valid one is not");
+}
+
+#[wasm_bindgen_test]
 fn the_popup_without_records_shows_the_empty_state() {
     let root = page(r#"<p id="empty" hidden></p><ul id="tokens"></ul>"#);
 

@@ -45,6 +45,14 @@ impl Kind {
             Kind::Firefox => "firefox",
         }
     }
+
+    /// The folder in `dist/` that holds this browser's build.
+    pub fn build_folder(self) -> &'static str {
+        match self {
+            Kind::Chromium => "chrome",
+            Kind::Firefox => "firefox",
+        }
+    }
 }
 
 /// How to launch a browser.
@@ -52,6 +60,9 @@ impl Kind {
 pub struct Options {
     /// Load the built extension; off only for tests of the harness itself.
     pub extension: bool,
+    /// Load the unpacked extension from this folder instead of `dist/`, for a test that changes
+    /// its files (an update). Not with `profile` in Firefox, which installs the packed zip.
+    pub extension_dir: Option<PathBuf>,
     /// UI language, e.g. `en` or `de`.
     pub lang: String,
     /// A profile folder kept across launches, as a person's own is; `None` for a fresh one.
@@ -71,6 +82,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             extension: true,
+            extension_dir: None,
             lang: String::from("en"),
             profile: None,
             downloads: None,
@@ -293,7 +305,7 @@ fn launch_chromium(options: &Options) -> Result<Browser> {
     let mut other_base = None;
     let mut load = Vec::new();
     if options.extension {
-        let dir = paths::extension_dir("chrome")?;
+        let dir = unpacked(options, Kind::Chromium)?;
         extension_base = Some(format!(
             "chrome-extension://{}/",
             chromium_extension_id(&dir)
@@ -378,7 +390,7 @@ fn launch_firefox(options: &Options) -> Result<Browser> {
     let browser_bin = paths::binary("FIREFOX", "/usr/bin/firefox-esr")?;
     let extension = options
         .extension
-        .then(|| paths::extension_dir("firefox"))
+        .then(|| unpacked(options, Kind::Firefox))
         .transpose()?;
     let mut command = Command::new(driver_bin);
     // Without it geckodriver refuses to drive moz-extension:// pages.
@@ -452,6 +464,15 @@ fn firefox_prefs(options: &Options) -> Value {
         prefs["browser.download.always_ask_before_handling_new_types"] = json!(false);
     }
     prefs
+}
+
+/// The unpacked extension to load: `options.extension_dir`, or `kind`'s build in `dist/`.
+fn unpacked(options: &Options, kind: Kind) -> Result<PathBuf> {
+    match &options.extension_dir {
+        // Chromium derives the id from the canonical path.
+        Some(dir) => Ok(dir.canonicalize()?),
+        None => paths::extension_dir(kind.build_folder()),
+    }
 }
 
 /// The store zip `build.sh` packs beside the unpacked folder `dir`.

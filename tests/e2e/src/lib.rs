@@ -25,6 +25,7 @@ pub use expect::{
 pub use oauth_page::{
     secrets_on_page, After, OauthPage, PageOptions, Show, DASHBOARD, READING_THE_PAGE,
 };
+pub use paths::extension_dir;
 pub use server::passport::mint as mint_passport_token;
 pub use server::{Decoy, Decoys, Issued, Server, TokenKind, HOSTS};
 pub use storage::token_records;

@@ -1,4 +1,5 @@
-//! Folders a test needs for a while: a browser profile, a download folder.
+//! Folders a test needs for a while: a browser profile, a download folder, a copy of the
+//! extension to change.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,9 +25,30 @@ impl TempDir {
         Ok(TempDir { path })
     }
 
+    /// A new folder holding a copy of everything in `source`.
+    pub fn copy_of(source: &Path, label: &str) -> Result<TempDir> {
+        let dir = TempDir::new(label)?;
+        copy_tree(source, &dir.path)?;
+        Ok(dir)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+fn copy_tree(source: &Path, target: &Path) -> Result<()> {
+    for entry in fs::read_dir(source)? {
+        let entry = entry?;
+        let to = target.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            fs::create_dir(&to)?;
+            copy_tree(&entry.path(), &to)?;
+        } else {
+            fs::copy(entry.path(), &to)?;
+        }
+    }
+    Ok(())
 }
 
 impl Drop for TempDir {

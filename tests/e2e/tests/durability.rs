@@ -1,25 +1,29 @@
 //! Tokens outlast what happens around the page: two tenants creating one at the same moment,
-//! the extension being reloaded, a tab left open across that reload, and the browser being
-//! closed and started again.
+//! the extension being reloaded or updated, a tab left open across a reload, and the browser
+//! being closed and started again.
 
 mod support;
 
 use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use e2e::{
     assert_saved_among, dump_text, token_records, Browser, Kind, OauthPage, Options, PageOptions,
     Server, TempDir,
 };
+use serde_json::{json, Value};
 use support::{
-    create_and_wait, expect_notice, popup_names, reload_extension, token_entries, NameEntry,
-    RobustPage, ACME, BETA, READING_THE_PAGE, SAVE_TIMEOUT,
+    create_and_wait, expect_notice, in_extension_page, popup_names, reload_extension,
+    token_entries, NameEntry, RobustPage, ACME, BETA, READING_THE_PAGE, SAVE_TIMEOUT,
 };
 
 e2e::in_each_browser!(
     saves_tokens_created_in_two_tenants_at_the_same_moment_under_their_own_names,
     keeps_and_lists_every_token_across_an_extension_reload,
     keeps_and_lists_every_token_across_a_browser_restart,
+    keeps_and_lists_every_token_across_an_update,
     a_tab_left_open_across_a_reload_still_secures_its_token,
 );
 
@@ -145,6 +149,64 @@ fn keeps_and_lists_every_token_across_a_browser_restart(kind: Kind) -> e2e::Resu
         dump_text(&browser)
     );
     Ok(())
+}
+
+/// An update as the browser applies it: the extension's files are replaced by a newer version
+/// and it restarts. Here a copy of the build is loaded, its manifest gets a higher version, and
+/// the extension reloads from disk.
+fn keeps_and_lists_every_token_across_an_update(kind: Kind) -> e2e::Result<()> {
+    let server = Server::start()?;
+    let build = e2e::extension_dir(kind.build_folder())?;
+    let installed = TempDir::copy_of(&build, &format!("{}-update", kind.name()))?;
+    let options = Options {
+        extension_dir: Some(installed.path().to_owned()),
+        ..Options::default()
+    };
+    let browser = Browser::launch_with(kind, &options)?;
+    create_and_wait(&browser, &server, ACME, "Vor dem Update")?;
+    let before = token_entries(&browser.storage_dump()?);
+    let old_version = running_version(&browser)?;
+    let new_version = raise_version(installed.path())?;
+
+    reload_extension(&browser)?;
+
+    assert_eq!(
+        running_version(&browser)?,
+        new_version,
+        "the update from {old_version} should be running"
+    );
+    let dump = browser.storage_dump()?;
+    assert_eq!(
+        token_entries(&dump),
+        before,
+        "every token record should be unchanged after the update; storage: {dump:#}"
+    );
+    create_and_wait(&browser, &server, BETA, "Nach dem Update")?;
+    browser.open_popup()?;
+    let listed = popup_names(browser.session(), 2)?;
+    assert_eq!(listed, ["Nach dem Update", "Vor dem Update"]);
+    Ok(())
+}
+
+/// The version in the running extension's manifest.
+fn running_version(browser: &Browser) -> e2e::Result<String> {
+    let body = "return chrome.runtime.getManifest().version;";
+    let version = in_extension_page(browser, body, json!([]))?;
+    Ok(version.as_str().unwrap_or_default().to_owned())
+}
+
+/// Raises the last part of the version in `dir`'s manifest by one; returns the new version.
+fn raise_version(dir: &Path) -> e2e::Result<String> {
+    let path = dir.join("manifest.json");
+    let mut manifest: Value = serde_json::from_str(&fs::read_to_string(&path)?)
+        .unwrap_or_else(|err| panic!("{} is not JSON: {err}", path.display()));
+    let old = manifest["version"].as_str().unwrap_or_default().to_owned();
+    let (head, last) = old.rsplit_once('.').unwrap_or(("", &old));
+    let last: u32 = last.parse().unwrap_or_default();
+    let new = format!("{head}.{}", last + 1);
+    manifest["version"] = json!(new);
+    fs::write(&path, manifest.to_string())?;
+    Ok(new)
 }
 
 fn a_tab_left_open_across_a_reload_still_secures_its_token(kind: Kind) -> e2e::Result<()> {

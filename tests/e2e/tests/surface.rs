@@ -29,7 +29,8 @@ e2e::in_each_browser!(
 ///
 /// Both browsers report a content script's uncaught errors with the script's extension address,
 /// and Chromium its `console` calls too. Firefox writes a `console` call with its text alone, so
-/// there every `console.*` line counts: the replica pages make none.
+/// there every `console.*` line counts that is not the browser's own: the replica pages make
+/// none.
 fn the_page_console_shows_nothing_from_the_extension(kind: Kind) -> e2e::Result<()> {
     let server = Server::start()?;
     let options = Options {
@@ -73,7 +74,7 @@ fn the_page_console_shows_nothing_from_the_extension(kind: Kind) -> e2e::Result<
         .filter(|m| {
             m.contains(&origin)
                 || tokens.iter().any(|t| m.contains(t.as_str()))
-                || kind == Kind::Firefox && m.starts_with("console.")
+                || kind == Kind::Firefox && m.starts_with("console.") && !firefox_own(m)
         })
         .collect();
     assert!(
@@ -207,6 +208,35 @@ fn another_extension_can_neither_reach_the_extension_nor_plant_a_token(
         "storage: {dump:#}"
     );
     Ok(())
+}
+
+#[test]
+fn tells_firefox_own_console_lines_from_a_page_or_content_script() {
+    assert!(firefox_own("console.error: RSLoader: "));
+    assert!(firefox_own(
+        "console.warn: services.settings: Ignoring preference override"
+    ));
+    assert!(firefox_own(
+        r#"console.error: (new TypeError("NetworkError", "resource://services-settings/Utils.sys.mjs", 257))"#
+    ));
+    assert!(!firefox_own(
+        r#"console.log: "probe" "https://acme.intratool.de/""#
+    ));
+    assert!(!firefox_own("console.log: 42"));
+}
+
+/// Whether a Firefox console line comes from the browser itself: its components name a
+/// privileged source or start the text with their own name (`console.warn: services.settings:
+/// …`), which a web page's or a content script's call never does.
+fn firefox_own(line: &str) -> bool {
+    let text = line.split_once(": ").map_or("", |(_, text)| text);
+    let component = text.split_once(": ").is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    });
+    component || line.contains("resource://") || line.contains("chrome://")
 }
 
 /// What another extension's page can try with our id: a one-off message carrying a token the

@@ -334,8 +334,9 @@ impl Watcher {
                         scan.node(&target);
                     }
                 }
-                // An attribute can only reveal what is already there, and what is there has
-                // been read: only the hidden token holders need a second look.
+                // An attribute can only reveal what is already there: the hidden token holders
+                // already seen, or, after "Erstellen", a field whose value a script set without
+                // any record (how a framework fills the token field of a modal it then shows).
                 _ => revealing = true,
             }
             if scan.exhausted {
@@ -345,6 +346,11 @@ impl Watcher {
         }
         if revealing {
             self.recheck_into(&mut scan);
+            // Without a click on "Erstellen" no secret is due; the 100 ms poll still reads the
+            // fields, and a busy page's batches stay cheap.
+            if self.awaiting_secret(Date::now()) {
+                self.fields_into(&mut scan);
+            }
         }
         self.finish(scan);
     }
@@ -368,11 +374,15 @@ impl Watcher {
 
     fn poll_fields(self: &Rc<Self>) {
         let mut scan = Scan::new(usize::MAX, &self.typed);
+        self.fields_into(&mut scan);
+        self.finish(scan);
+    }
+
+    fn fields_into(&self, scan: &mut Scan) {
         scan.fields(&self.document);
         for shadow in self.shadow_roots.borrow().iter() {
             scan.fields(shadow);
         }
-        self.finish(scan);
     }
 
     fn full_scan(self: &Rc<Self>) {
@@ -411,10 +421,7 @@ impl Watcher {
             }
         }
         let now = Date::now();
-        let window_open = self
-            .created_at
-            .get()
-            .is_some_and(|at| now - at < NEW_SECRET_WINDOW_MS);
+        let window_open = self.awaiting_secret(now);
         for hit in scan.found {
             let needs_window = matches!(
                 hit.reason,
@@ -428,6 +435,13 @@ impl Watcher {
                 self.keep(hit, now);
             }
         }
+    }
+
+    /// Whether "Erstellen" was clicked within the new-secret window before `now`.
+    fn awaiting_secret(&self, now: f64) -> bool {
+        self.created_at
+            .get()
+            .is_some_and(|at| now - at < NEW_SECRET_WINDOW_MS)
     }
 
     /// Saves a newly seen token with the pending name and tells the person how it went.

@@ -212,9 +212,11 @@ impl Browser {
     fn firefox_console(&self) -> Result<Vec<String>> {
         let mut log = std::fs::File::open(self.driver.log())?;
         log.seek(SeekFrom::Start(self.log_read.get()))?;
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         self.log_read
-            .set(self.log_read.get() + log.read_to_string(&mut text)? as u64);
+            .set(self.log_read.get() + log.read_to_end(&mut bytes)? as u64);
+        // The browser may be writing as this reads: a line cut in a character must not fail.
+        let text = String::from_utf8_lossy(&bytes);
         let console = ["JavaScript ", "console."];
         Ok(text
             .lines()

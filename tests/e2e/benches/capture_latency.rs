@@ -7,44 +7,26 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use e2e::{Browser, Kind, OauthPage, PageOptions, Server};
+use e2e::{bench, Browser, Kind, OauthPage, PageOptions, Server};
 
 const TOKENS_PER_BROWSER: usize = 10;
 const HOST: &str = "acme.intratool.de";
 const NOTICE_TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() -> ExitCode {
-    let server = match Server::start() {
-        Ok(server) => server,
-        Err(err) => {
-            eprintln!("replica server: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut failed = false;
-    for kind in Kind::ALL {
+    bench::each_browser(|server, kind| {
         let cases = match kind {
             // Firefox compiles wasm in the content script whatever the page's CSP says.
             Kind::Firefox => vec![false],
             Kind::Chromium => vec![false, true],
         };
-        match measure(&server, kind, &cases) {
-            Ok(results) => {
-                for (strict_csp, samples) in cases.into_iter().zip(results) {
-                    println!("{}", summary(kind, strict_csp, samples));
-                }
-            }
-            Err(err) => {
-                eprintln!("{}: {err}", kind.name());
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+        let results = measure(server, kind, &cases)?;
+        Ok(cases
+            .into_iter()
+            .zip(results)
+            .map(|(strict_csp, samples)| summary(kind, strict_csp, samples))
+            .collect())
+    })
 }
 
 /// Per case (strict CSP or not), latencies in milliseconds, one per token, each on a freshly
@@ -73,8 +55,7 @@ fn measure(server: &Server, kind: Kind, cases: &[bool]) -> e2e::Result<Vec<Vec<f
 fn summary(kind: Kind, strict_csp: bool, mut samples: Vec<f64>) -> String {
     samples.sort_by(f64::total_cmp);
     let count = samples.len();
-    // The two middle samples, or the middle one twice when the count is odd.
-    let median = (samples[(count - 1) / 2] + samples[count / 2]) / 2.0;
+    let median = bench::median(&samples);
     let case = if strict_csp { " (strict CSP)" } else { "" };
     format!(
         "{:<9} token shown -> notice{case}: min {:.1} ms, median {:.1} ms, max {:.1} ms \

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
-use e2e::{Browser, Kind, Options, Server};
+use e2e::{bench, Browser, Kind, Options, Server};
 use serde_json::json;
 
 const RUNS: usize = 5;
@@ -28,28 +28,7 @@ const RUN_BENCH: &str = "
     window.runBench().then(done, (err) => done({ error: String(err) }));";
 
 fn main() -> ExitCode {
-    let server = match Server::start() {
-        Ok(server) => server,
-        Err(err) => {
-            eprintln!("replica server: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut failed = false;
-    for kind in Kind::ALL {
-        match compare(&server, kind) {
-            Ok(lines) => lines.iter().for_each(|line| println!("{line}")),
-            Err(err) => {
-                eprintln!("{}: {err}", kind.name());
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    bench::each_browser(compare)
 }
 
 /// One report line per page: medians without and with the extension, and their difference.
@@ -93,13 +72,8 @@ fn measure(server: &Server, kind: Kind, extension: bool) -> e2e::Result<Vec<(f64
                 totals.push(result["totalMs"].as_f64().unwrap_or(f64::NAN));
                 batches = result["batches"].as_u64().unwrap_or(1);
             }
-            Ok((median(totals), batches))
+            totals.sort_by(f64::total_cmp);
+            Ok((bench::median(&totals), batches))
         })
         .collect()
-}
-
-fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    let count = samples.len();
-    (samples[(count - 1) / 2] + samples[count / 2]) / 2.0
 }

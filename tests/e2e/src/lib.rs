@@ -1,6 +1,7 @@
 //! End-to-end harness: headless browsers with the built extension, driven over WebDriver,
 //! against a local HTTPS replica of intratool's token page.
 
+pub mod bench;
 mod browser;
 mod classic_page;
 mod driver;

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::browser::Browser;
+use crate::notice::{wait_for_notice, Notice};
 use crate::oauth_page::{OauthPage, PageOptions};
 use crate::server::{Issued, Server};
 use crate::storage::token_records;
@@ -29,8 +30,8 @@ pub fn create_and_wait(
 /// Waits for the extension's notice on `page` to say the token was saved.
 pub fn expect_saved_notice(browser: &Browser, page: &OauthPage, timeout: Duration) {
     match page.wait_for_notice(timeout) {
-        Ok((state, _)) if state == "saved" => {}
-        Ok((state, text)) => panic!(
+        Ok(notice) if notice.state == "saved" => {}
+        Ok(Notice { state, text, .. }) => panic!(
             "expected a notice with data-state=saved, found {state:?} saying {text:?}; storage: {}",
             dump_text(browser)
         ),
@@ -39,6 +40,12 @@ pub fn expect_saved_notice(browser: &Browser, page: &OauthPage, timeout: Duratio
             dump_text(browser)
         ),
     }
+}
+
+/// The notice in the current tab, once it shows; panics with the storage dump if none does.
+pub fn expect_notice(browser: &Browser, timeout: Duration) -> Notice {
+    wait_for_notice(browser.session(), timeout)
+        .unwrap_or_else(|err| panic!("{err}; storage: {}", dump_text(browser)))
 }
 
 /// The storage dump once it holds `issued`; panics with what storage held instead.

@@ -7,6 +7,7 @@ mod classic_page;
 mod driver;
 mod error;
 mod expect;
+mod notice;
 mod oauth_page;
 mod paths;
 mod random;
@@ -21,8 +22,9 @@ pub use classic_page::ClassicPage;
 pub use error::{Error, Result};
 pub use expect::{
     assert_nothing_saved, assert_record, assert_saved_among, assert_saved_once, create_and_wait,
-    dump_text, expect_saved_notice, expect_saved_record, SAVE_TIMEOUT,
+    dump_text, expect_notice, expect_saved_notice, expect_saved_record, SAVE_TIMEOUT,
 };
+pub use notice::{wait_for_notice, Notice};
 pub use oauth_page::{
     secrets_on_page, After, OauthPage, PageOptions, Show, DASHBOARD, READING_THE_PAGE,
 };

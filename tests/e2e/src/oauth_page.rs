@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::error::{Error, Result};
+use crate::notice::{self, Notice};
 use crate::server::{Issued, Server, TokenKind};
 use crate::wait::wait_until;
 use crate::webdriver::Session;
@@ -213,27 +214,9 @@ impl<'s> OauthPage<'s> {
         Ok(count as u32)
     }
 
-    /// Waits for the extension's notice and returns its `data-state` and the text it shows.
-    pub fn wait_for_notice(&self, timeout: Duration) -> Result<(String, String)> {
-        let script = "
-            const notice = document.querySelector('token-saver-notice');
-            if (!notice || !notice.dataset.state) return null;
-            if (!notice.shadowRoot) return [notice.dataset.state, ''];
-            const walk = document.createTreeWalker(notice.shadowRoot, NodeFilter.SHOW_TEXT);
-            const words = [];
-            while (walk.nextNode()) {
-                const text = walk.currentNode;
-                if (text.parentNode.localName !== 'style') words.push(text.data.trim());
-            }
-            return [notice.dataset.state, words.filter(Boolean).join(' ')];";
-        // The state and the message may land in separate steps; wait for both.
-        let what = "a <token-saver-notice> with data-state and a message in its shadow root";
-        wait_until(what, timeout, || {
-            let found = self.session.execute(script, json!([]))?;
-            let (state, text) = (found[0].as_str(), found[1].as_str().unwrap_or_default());
-            let complete = state.filter(|_| !text.is_empty());
-            Ok(complete.map(|state| (state.to_owned(), text.to_owned())))
-        })
+    /// Waits for the extension's notice on this page and reads it.
+    pub fn wait_for_notice(&self, timeout: Duration) -> Result<Notice> {
+        notice::wait_for_notice(self.session, timeout)
     }
 
     /// Whether any `<token-saver-notice>` is in the document now.

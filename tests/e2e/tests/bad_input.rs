@@ -7,9 +7,12 @@ mod support;
 use std::thread;
 use std::time::Instant;
 
-use e2e::{assert_nothing_saved, assert_saved_among, assert_saved_once, Browser, Kind, Server};
+use e2e::{
+    assert_nothing_saved, assert_saved_among, assert_saved_once, expect_notice, Browser, Kind,
+    Server,
+};
 use serde_json::json;
-use support::{expect_notice, popup_names, NameEntry, RobustPage, ACME, SAVE_TIMEOUT, SETTLE};
+use support::{popup_names, NameEntry, RobustPage, ACME, SAVE_TIMEOUT, SETTLE};
 
 e2e::in_each_browser!(
     saves_hostile_names_and_shows_them_only_as_text,

@@ -200,7 +200,7 @@ fn speaks_german_in_a_german_browser(kind: Kind) -> e2e::Result<()> {
 
     page.create_token("Buchhaltung")?;
 
-    let (state, text) = page.wait_for_notice(SAVE_TIMEOUT)?;
+    let e2e::Notice { state, text, .. } = page.wait_for_notice(SAVE_TIMEOUT)?;
     assert_eq!(state, "saved", "notice said {text:?}");
     assert!(
         text.contains("„Buchhaltung“ gesichert"),

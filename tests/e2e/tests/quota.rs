@@ -7,11 +7,10 @@
 
 mod support;
 
-use e2e::{Browser, Kind, OauthPage, PageOptions, Server};
+use e2e::{wait_for_notice, Browser, Kind, OauthPage, PageOptions, Server};
 use serde_json::{json, Value};
 use support::{
-    create_and_wait, in_extension_page, popup_status, wait_for_notice, ACME, READING_THE_PAGE,
-    SAVE_TIMEOUT,
+    create_and_wait, in_extension_page, popup_status, ACME, READING_THE_PAGE, SAVE_TIMEOUT,
 };
 
 /// Free bytes left after filling: room for the name the content script writes at "Erstellen"

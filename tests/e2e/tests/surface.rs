@@ -7,13 +7,13 @@ use std::thread;
 use std::time::SystemTime;
 
 use e2e::{
-    create_and_wait, expect_saved_notice, Browser, Kind, OauthPage, Options, PageOptions, Server,
-    GECKO_ID,
+    create_and_wait, expect_notice, expect_saved_notice, Browser, Kind, OauthPage, Options,
+    PageOptions, Server, GECKO_ID,
 };
 use serde_json::json;
 use support::{
-    expect_notice, reload_extension, run_async, token_entries, NameEntry, RobustPage, ACME,
-    READING_THE_PAGE, SAVE_TIMEOUT, SETTLE,
+    reload_extension, run_async, token_entries, NameEntry, RobustPage, ACME, READING_THE_PAGE,
+    SAVE_TIMEOUT, SETTLE,
 };
 
 e2e::in_each_browser!(

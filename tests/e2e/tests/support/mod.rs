@@ -7,9 +7,7 @@
 use std::thread;
 use std::time::Duration;
 
-use e2e::{
-    dump_text, wait_until, Browser, Error, Issued, Kind, PageOptions, Result, Server, Session,
-};
+use e2e::{wait_until, Browser, Error, Issued, Kind, PageOptions, Result, Server, Session};
 pub use e2e::{READING_THE_PAGE, SAVE_TIMEOUT};
 use serde_json::{json, Value};
 
@@ -139,64 +137,6 @@ fn enable_developer_mode(session: &Session) -> Result<()> {
             "developer mode did not switch on: {other}"
         ))),
     }
-}
-
-/// What the extension's `<token-saver-notice>` shows.
-#[derive(Debug)]
-pub struct Notice {
-    /// Its `data-state`: `saved` or `failed`.
-    pub state: String,
-    /// The text of its shadow root, without the field and the style sheet.
-    pub text: String,
-    /// The value of the field a failed note shows the token in, if it has one.
-    pub field: Option<String>,
-    /// Local names of every element in its shadow root.
-    pub elements: Vec<String>,
-}
-
-/// Waits for the extension's notice in the current tab and reads it.
-pub fn wait_for_notice(session: &Session, timeout: Duration) -> Result<Notice> {
-    let script = "
-        const notice = document.querySelector('token-saver-notice');
-        const shadow = notice && notice.shadowRoot;
-        if (!shadow || !notice.dataset.state) return null;
-        const field = shadow.querySelector('textarea');
-        const words = [];
-        const walk = document.createTreeWalker(shadow, NodeFilter.SHOW_TEXT);
-        while (walk.nextNode()) {
-            const parent = walk.currentNode.parentNode.localName;
-            if (parent !== 'style' && parent !== 'textarea') words.push(walk.currentNode.data);
-        }
-        const text = words.join(' ').trim();
-        if (!text) return null;
-        return {
-            state: notice.dataset.state,
-            text,
-            field: field ? field.value : null,
-            elements: [...shadow.querySelectorAll('*')].map((e) => e.localName),
-        };";
-    let what = "a <token-saver-notice> with data-state and a message in its shadow root";
-    let found = wait_until(what, timeout, || {
-        let found = session.execute(script, json!([]))?;
-        Ok((!found.is_null()).then_some(found))
-    })?;
-    Ok(Notice {
-        state: found["state"].as_str().unwrap_or_default().to_owned(),
-        text: found["text"].as_str().unwrap_or_default().to_owned(),
-        field: found["field"].as_str().map(str::to_owned),
-        elements: found["elements"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.as_str().map(str::to_owned))
-            .collect(),
-    })
-}
-
-/// The notice in the current tab, once it shows; panics with the storage dump if none does.
-pub fn expect_notice(browser: &Browser, timeout: Duration) -> Notice {
-    wait_for_notice(browser.session(), timeout)
-        .unwrap_or_else(|err| panic!("{err}; storage: {}", dump_text(browser)))
 }
 
 /// Opens `host`'s usual token page, creates a token called `name` and waits for the saved

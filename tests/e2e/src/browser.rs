@@ -144,7 +144,9 @@ impl Browser {
 
     /// Everything in the extension's `chrome.storage.local`, read from one of its own pages.
     pub fn storage_dump(&self) -> Result<Value> {
-        self.in_extension_tab("popup.html", read_storage)
+        self.in_extension_page("popup.html", |session| {
+            session.run_async("return await chrome.storage.local.get(null);", json!([]))
+        })
     }
 
     /// The storage dump once it holds a token record for `token`.
@@ -245,9 +247,13 @@ impl Browser {
         .map(drop)
     }
 
-    /// Runs `f` in a fresh tab showing the extension page `path`, then closes the tab and
-    /// switches back, whatever `f` returned.
-    fn in_extension_tab<T>(&self, path: &str, f: impl FnOnce(&Session) -> Result<T>) -> Result<T> {
+    /// Runs `f` in a fresh tab showing the extension page `path`, where `chrome.storage` is the
+    /// extension's own, then closes the tab and switches back, whatever `f` returned.
+    pub fn in_extension_page<T>(
+        &self,
+        path: &str,
+        f: impl FnOnce(&Session) -> Result<T>,
+    ) -> Result<T> {
         let url = self.extension_url(path)?;
         let home = self.session.window_handle()?;
         let tab = self.session.new_tab()?;
@@ -270,12 +276,6 @@ fn address(base: &Option<String>, what: &str, path: &str) -> Result<String> {
     }
 }
 
-const READ_STORAGE: &str = "
-    const done = arguments[arguments.length - 1];
-    chrome.storage.local.get(null).then(
-        (items) => done({ items }),
-        (err) => done({ error: String(err) }));";
-
 const INSERT_PASTE_TARGET: &str = "
     const field = document.createElement('textarea');
     field.id = 'e2e-paste-target';
@@ -284,17 +284,6 @@ const INSERT_PASTE_TARGET: &str = "
     return null;";
 
 const REMOVE_PASTE_TARGET: &str = "document.getElementById('e2e-paste-target').remove();";
-
-fn read_storage(session: &Session) -> Result<Value> {
-    let mut answer = session.execute_async(READ_STORAGE, json!([]))?;
-    match answer["error"].as_str() {
-        Some(error) => Err(Error::Transport {
-            command: String::from("chrome.storage.local.get"),
-            detail: error.to_owned(),
-        }),
-        None => Ok(answer["items"].take()),
-    }
-}
 
 fn launch_chromium(options: &Options) -> Result<Browser> {
     let driver_bin = paths::binary("CHROMEDRIVER", "/usr/bin/chromedriver")?;

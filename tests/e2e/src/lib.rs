@@ -31,7 +31,7 @@ pub use oauth_page::{
 pub use paths::extension_dir;
 pub use server::passport::mint as mint_passport_token;
 pub use server::{Decoy, Decoys, Issued, Server, TokenKind, HOSTS};
-pub use storage::token_records;
+pub use storage::{token_entries, token_records};
 pub use temp::TempDir;
 pub use wait::wait_until;
 pub use webdriver::{keys, Element, Session};

@@ -7,14 +7,21 @@ pub const TOKEN_KEY_PREFIX: &str = "token:";
 
 /// The values stored under `token:` keys, in key order.
 pub fn token_records(dump: &Value) -> Vec<&Value> {
-    let Some(items) = dump.as_object() else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter(|(key, _)| key.starts_with(TOKEN_KEY_PREFIX))
-        .map(|(_, record)| record)
+    token_items(dump).map(|(_, record)| record).collect()
+}
+
+/// The entries under `token:` keys, key and value, in key order.
+pub fn token_entries(dump: &Value) -> Vec<(String, Value)> {
+    token_items(dump)
+        .map(|(key, record)| (key.clone(), record.clone()))
         .collect()
+}
+
+fn token_items(dump: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    dump.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(key, _)| key.starts_with(TOKEN_KEY_PREFIX))
 }
 
 #[cfg(test)]

@@ -168,6 +168,26 @@ impl Session {
         self.post("/permissions", body).map(drop)
     }
 
+    /// Runs `body`, the body of an async JS function called with `args`, in the current tab and
+    /// returns its result; a thrown error or rejection becomes an `Err` with its text.
+    pub fn run_async(&self, body: &str, args: Value) -> Result<Value> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+            const args = Array.prototype.slice.call(arguments, 0, -1);
+            (async function () {{ {body} }}).apply(null, args).then(
+                (value) => done({{ value: value === undefined ? null : value }}),
+                (err) => done({{ error: String(err) }}));"
+        );
+        let mut answer = self.execute_async(&script, args)?;
+        match answer["error"].as_str() {
+            Some(error) => Err(Error::Transport {
+                command: String::from("script in the page"),
+                detail: error.to_owned(),
+            }),
+            None => Ok(answer["value"].take()),
+        }
+    }
+
     /// Installs an add-on; Firefox only. A temporary one may be an unpacked folder and is gone
     /// when the browser closes; a lasting one must be packed.
     pub fn install_addon(&self, path: &Path, temporary: bool) -> Result<String> {

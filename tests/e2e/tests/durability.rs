@@ -10,13 +10,13 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use e2e::{
-    assert_saved_among, dump_text, expect_notice, token_records, Browser, Kind, OauthPage, Options,
-    PageOptions, Server, TempDir,
+    assert_saved_among, dump_text, expect_notice, token_entries, token_records, Browser, Kind,
+    OauthPage, Options, PageOptions, Server, TempDir,
 };
 use serde_json::{json, Value};
 use support::{
-    create_and_wait, in_extension_page, popup_names, reload_extension, token_entries, NameEntry,
-    RobustPage, ACME, BETA, READING_THE_PAGE, SAVE_TIMEOUT,
+    create_and_wait, in_extension_page, popup_names, reload_extension, NameEntry, RobustPage, ACME,
+    BETA, READING_THE_PAGE, SAVE_TIMEOUT,
 };
 
 e2e::in_each_browser!(

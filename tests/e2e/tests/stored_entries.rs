@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use e2e::{
-    dump_text, wait_until, Browser, Kind, OauthPage, Options, PageOptions, Server, Session, TempDir,
+    dump_text, token_entries, wait_until, Browser, Kind, OauthPage, Options, PageOptions, Server,
+    Session, TempDir,
 };
 use serde_json::{json, Value};
 use support::{
-    create_and_wait, popup_names, popup_status, storage_remove, storage_set, token_entries, ACME,
-    SAVE_TIMEOUT,
+    create_and_wait, popup_names, popup_status, storage_remove, storage_set, ACME, SAVE_TIMEOUT,
 };
 
 e2e::in_each_browser!(

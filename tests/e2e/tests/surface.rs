@@ -7,13 +7,12 @@ use std::thread;
 use std::time::SystemTime;
 
 use e2e::{
-    create_and_wait, expect_notice, expect_saved_notice, Browser, Kind, OauthPage, Options,
-    PageOptions, Server, GECKO_ID,
+    create_and_wait, expect_notice, expect_saved_notice, token_entries, Browser, Kind, OauthPage,
+    Options, PageOptions, Server, GECKO_ID,
 };
 use serde_json::json;
 use support::{
-    reload_extension, run_async, token_entries, NameEntry, RobustPage, ACME, READING_THE_PAGE,
-    SAVE_TIMEOUT, SETTLE,
+    reload_extension, NameEntry, RobustPage, ACME, READING_THE_PAGE, SAVE_TIMEOUT, SETTLE,
 };
 
 e2e::in_each_browser!(
@@ -93,7 +92,7 @@ fn a_page_script_finds_no_saved_token_outside_its_own_field(kind: Kind) -> e2e::
     let issued = page.create_token("Surface")?;
     expect_saved_notice(&browser, &page, SAVE_TIMEOUT);
 
-    let places = run_async(session, FIND_TOKEN, json!([issued.token]))?;
+    let places = session.run_async(FIND_TOKEN, json!([issued.token]))?;
 
     assert_eq!(
         places,
@@ -116,8 +115,8 @@ fn a_page_script_can_neither_reach_the_extension_nor_plant_a_token(kind: Kind) -
     let id = extension_id(&browser)?;
 
     let wasm = browser.extension_url("token_saver_bg.wasm")?;
-    let seen = run_async(session, PROBE_APIS, json!([id, wasm]))?;
-    let planted = run_async(session, PLANT, json!([id]))?;
+    let seen = session.run_async(PROBE_APIS, json!([id, wasm]))?;
+    let planted = session.run_async(PLANT, json!([id]))?;
     thread::sleep(SETTLE);
 
     assert_eq!(
@@ -183,7 +182,7 @@ fn another_extension_can_neither_reach_the_extension_nor_plant_a_token(
     let session = browser.session();
     session.navigate(&browser.other_extension_url("page.html")?)?;
 
-    let attempts = run_async(session, FROM_ANOTHER_EXTENSION, json!([id, token]))?;
+    let attempts = session.run_async(FROM_ANOTHER_EXTENSION, json!([id, token]))?;
     thread::sleep(SETTLE);
 
     let dump = browser.storage_dump()?;

@@ -25,36 +25,7 @@ const STEP: Duration = Duration::from_secs(10);
 /// extension's popup page, where `chrome.storage` is the extension's own. Closes the tab and
 /// returns to the previous one; a thrown error or rejection becomes an `Err` with its text.
 pub fn in_extension_page(browser: &Browser, body: &str, args: Value) -> Result<Value> {
-    let session = browser.session();
-    let home = session.window_handle()?;
-    let tab = session.new_tab()?;
-    session.switch_to_window(&tab)?;
-    let result = session
-        .navigate(&browser.extension_url("popup.html")?)
-        .and_then(|()| run_async(session, body, args));
-    let closed = session.close_window();
-    session.switch_to_window(&home)?;
-    closed?;
-    result
-}
-
-/// Runs the body of an async JS function in the current tab, as [`in_extension_page`] does.
-pub fn run_async(session: &Session, body: &str, args: Value) -> Result<Value> {
-    let script = format!(
-        "const done = arguments[arguments.length - 1];
-        const args = Array.prototype.slice.call(arguments, 0, -1);
-        (async function () {{ {body} }}).apply(null, args).then(
-            (value) => done({{ value: value === undefined ? null : value }}),
-            (err) => done({{ error: String(err) }}));"
-    );
-    let mut answer = session.execute_async(&script, args)?;
-    match answer["error"].as_str() {
-        Some(error) => Err(Error::Transport {
-            command: String::from("script in the page"),
-            detail: error.to_owned(),
-        }),
-        None => Ok(answer["value"].take()),
-    }
+    browser.in_extension_page("popup.html", |session| session.run_async(body, args))
 }
 
 /// Writes `items` (a JSON object) into the extension's `chrome.storage.local`.
@@ -67,18 +38,6 @@ pub fn storage_set(browser: &Browser, items: Value) -> Result<()> {
 pub fn storage_remove(browser: &Browser, keys: &[&str]) -> Result<()> {
     let body = "await chrome.storage.local.remove(arguments[0]);";
     in_extension_page(browser, body, json!([keys])).map(drop)
-}
-
-/// The `token:` entries of a storage dump, key and value, in key order.
-pub fn token_entries(dump: &Value) -> Vec<(String, Value)> {
-    let Some(items) = dump.as_object() else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter(|(key, _)| key.starts_with("token:"))
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect()
 }
 
 /// Reloads the extension as `chrome.runtime.reload()` from one of its pages does, and waits
@@ -100,7 +59,7 @@ pub fn reload_extension(browser: &Browser) -> Result<()> {
     let mark = "await chrome.storage.session.set({ 'e2e:before-reload': true });
         // After this script has answered: the reload closes the tab it runs in.
         setTimeout(() => chrome.runtime.reload(), 50);";
-    run_async(session, mark, json!([]))?;
+    session.run_async(mark, json!([]))?;
     // Switching tabs while the reload closes this one can leave geckodriver without an answer.
     wait_until(
         "the reload to close the extension's tab",
@@ -127,7 +86,7 @@ fn enable_developer_mode(session: &Session) -> Result<()> {
         return (await chrome.developerPrivate.getProfileConfiguration()).inDeveloperMode;";
     let result = session
         .navigate("chrome://extensions")
-        .and_then(|()| run_async(session, body, json!([])));
+        .and_then(|()| session.run_async(body, json!([])));
     let closed = session.close_window();
     session.switch_to_window(&home)?;
     closed?;

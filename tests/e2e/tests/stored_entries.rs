@@ -312,9 +312,10 @@ fn import(session: &Session, file: &std::path::Path) -> e2e::Result<Vec<String>>
     Ok(lines)
 }
 
-/// A backup file in the system's temporary folder, removed on drop.
+/// A backup file in a temporary folder, removed with it on drop.
 struct Backup {
     path: PathBuf,
+    _dir: TempDir,
 }
 
 impl Backup {
@@ -329,23 +330,12 @@ impl Backup {
             "exported_at": now.as_millis() as u64,
             "tokens": tokens,
         });
-        let name = format!(
-            "token-saver-e2e-{}-{}-{}.json",
-            kind.name(),
-            std::process::id(),
-            now.as_nanos()
-        );
-        let path = std::env::temp_dir().join(name);
+        let dir = TempDir::new(&format!("{}-backup", kind.name()))?;
+        let path = dir.path().join("backup.json");
         fs::write(
             &path,
             serde_json::to_string_pretty(&file).unwrap_or_default(),
         )?;
-        Ok(Backup { path })
-    }
-}
-
-impl Drop for Backup {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
+        Ok(Backup { path, _dir: dir })
     }
 }

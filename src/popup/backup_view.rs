@@ -5,6 +5,7 @@ use crate::backup::{self, Checked};
 use crate::chrome::{self, ChromeStore};
 use crate::store::{self, newest_first, Saved, TokenStore};
 use js_sys::{Array, Date};
+use std::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -12,27 +13,30 @@ use web_sys::{Blob, BlobPropertyBag, Document, HtmlAnchorElement, HtmlInputEleme
 
 /// Wires the export button and the import file field.
 pub fn install(document: &Document) -> Result<(), JsValue> {
-    let on_export = Closure::<dyn FnMut()>::new({
-        let document = document.clone();
-        move || {
-            let document = document.clone();
-            spawn_local(async move { report(&document, export(&document).await) });
-        }
-    });
-    by_id(document, "export")?
-        .add_event_listener_with_callback("click", on_export.as_ref().unchecked_ref())?;
-    on_export.forget();
+    on(document, "export", "click", |document| async move {
+        export(&document).await
+    })?;
+    on(document, "import", "change", |document| async move {
+        import(&document).await
+    })
+}
 
-    let on_import = Closure::<dyn FnMut()>::new({
+/// Runs `action` on each `event` at the element `id` and reports its outcome.
+fn on<F, Fut>(document: &Document, id: &str, event: &str, action: F) -> Result<(), JsValue>
+where
+    F: Fn(Document) -> Fut + 'static,
+    Fut: Future<Output = Result<Vec<String>, String>> + 'static,
+{
+    let target = by_id(document, id)?;
+    let document = document.clone();
+    let listener = Closure::<dyn FnMut()>::new(move || {
+        let outcome = action(document.clone());
         let document = document.clone();
-        move || {
-            let document = document.clone();
-            spawn_local(async move { report(&document, import(&document).await) });
-        }
+        spawn_local(async move { report(&document, outcome.await) });
     });
-    by_id(document, "import")?
-        .add_event_listener_with_callback("change", on_import.as_ref().unchecked_ref())?;
-    on_import.forget();
+    target.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref())?;
+    // The popup's lifetime is the listener's: it goes when the popup closes.
+    listener.forget();
     Ok(())
 }
 

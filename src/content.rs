@@ -204,11 +204,14 @@ pub async fn start() -> Result<(), JsValue> {
         .await
         .ok()
         .flatten();
-    let fresh = carried.clone().and_then(|p| p.fresh_at(Date::now()));
-    if carried.is_some() && fresh.is_none() {
-        // Expired: nothing will ever take it, so it does not wait in storage any longer.
-        chrome::forget(&pending_key(&host));
-    }
+    let fresh = carried.and_then(|p| {
+        let fresh = p.fresh_at(Date::now());
+        if fresh.is_none() {
+            // Expired: nothing will ever take it, so it does not wait in storage any longer.
+            chrome::forget(&pending_key(&host));
+        }
+        fresh
+    });
     // A click during the read above is newer than anything carried over.
     if let (Some(carried), None) = (fresh, watcher.created_at.get()) {
         watcher.created_at.set(Some(carried.at));
